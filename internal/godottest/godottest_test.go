@@ -1,0 +1,93 @@
+package godottest_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enetgo/enet/internal/godottest"
+)
+
+func TestRunPass(t *testing.T) {
+	godottest.Require(t)
+	out := godottest.Run(t, "testdata/pass.gd", "word=hello")
+	assert.Contains(t, out, "READY word=hello")
+}
+
+func TestWaitLine(t *testing.T) {
+	godottest.Require(t)
+	p := godottest.Start(t, "testdata/pass.gd", "word=x")
+	line, err := p.WaitLine("READY", 30*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "READY word=x", line)
+	out, err := p.Wait()
+	require.NoError(t, err)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+
+	_, err = p.WaitLine("NEVER", time.Second)
+	assert.ErrorIs(t, err, godottest.ErrExited)
+}
+
+func TestExitCode(t *testing.T) {
+	godottest.Require(t)
+	out, err := godottest.Start(t, "testdata/fail.gd").Wait()
+	require.Error(t, err)
+	assert.Contains(t, out, "FAIL: on purpose")
+}
+
+func TestTimeoutKills(t *testing.T) {
+	godottest.Require(t)
+	start := time.Now()
+	p := godottest.StartTimeout(t, 2*time.Second, "testdata/hang.gd")
+	_, err := p.WaitLine("HANGING", 10*time.Second)
+	require.NoError(t, err)
+	_, err = p.Wait()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "killed after")
+	assert.Less(t, time.Since(start), 20*time.Second)
+}
+
+// fatalRecorder stands in for a testing.TB to observe a t.Fatal without
+// failing the real test.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func (r *fatalRecorder) Fatal(args ...any) {
+	r.msg = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+func TestParseErrorIsReported(t *testing.T) {
+	godottest.Require(t)
+	rec := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		godottest.Run(rec, "testdata/parse_error.gd")
+	}()
+	<-done
+	assert.Contains(t, rec.msg, "does not parse")
+}
+
+func TestMissingScript(t *testing.T) {
+	godottest.Require(t)
+	rec := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		godottest.Start(rec, "testdata/no_such_file.gd")
+	}()
+	<-done
+	assert.Contains(t, rec.msg, "read script")
+}

@@ -1,0 +1,5 @@
+extends SceneTree
+
+func _init():
+	print("FAIL: on purpose")
+	quit(1)

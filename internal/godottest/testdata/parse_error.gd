@@ -1,0 +1,5 @@
+extends SceneTree
+
+func _init()
+	print("PASS")
+	quit(0)
