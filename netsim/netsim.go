@@ -214,10 +214,11 @@ type Proxy struct {
 	sessions map[netip.AddrPort]*session
 	closed   bool
 
+	lifeTimer *time.Timer // guarded by mu
+
 	done      chan struct{}
 	closeOnce sync.Once
 	wg        sync.WaitGroup
-	lifeTimer *time.Timer
 
 	opened   atomic.Uint64
 	rejected atomic.Uint64
@@ -292,7 +293,9 @@ func New(target netip.AddrPort, cfg Config) (*Proxy, error) {
 		go p.reapLoop()
 	}
 	if cfg.MaxLifetime > 0 {
+		p.mu.Lock()
 		p.lifeTimer = time.AfterFunc(cfg.MaxLifetime, func() { _ = p.Close() })
+		p.mu.Unlock()
 	}
 	return p, nil
 }
@@ -314,10 +317,10 @@ func (p *Proxy) Done() <-chan struct{} { return p.done }
 func (p *Proxy) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
+		p.mu.Lock()
 		if p.lifeTimer != nil {
 			p.lifeTimer.Stop()
 		}
-		p.mu.Lock()
 		p.closed = true
 		close(p.done)
 		err = p.lconn.Close()
