@@ -65,7 +65,9 @@ type Link struct {
 	// Reorder is the probability (0..1) that a datagram is held back and
 	// delivered right after the next datagram of the same direction. If no
 	// further datagram arrives within ReorderHold, the held datagram is
-	// delivered on its own (and is not counted as reordered).
+	// delivered on its own (and is not counted as reordered). At most one
+	// datagram is held at a time and the datagram that overtakes it is
+	// never held itself, so the observed rate is about Reorder*(1-Reorder).
 	Reorder float64
 	// ReorderHold bounds how long a datagram held back for reordering waits
 	// for a successor, measured from its normal due time. Zero means

@@ -202,7 +202,7 @@ func TestDelay(t *testing.T) {
 		t.Logf("delay %v: median one-way %v, min %v, max %v", delay, med, slicesMin(ds), slicesMax(ds))
 		assert.GreaterOrEqual(t, med, delay)
 		assert.GreaterOrEqual(t, slicesMin(ds), delay)
-		assert.Less(t, med, delay+40*time.Millisecond, "far too slow")
+		assert.Less(t, med, delay+100*time.Millisecond, "far too slow")
 	})
 	t.Run("jitter", func(t *testing.T) {
 		const delay, jitter = 30 * time.Millisecond, 10 * time.Millisecond
@@ -294,7 +294,7 @@ func TestBandwidth(t *testing.T) {
 	st := p.Stats()
 	t.Logf("bandwidth cap %d B/s: offered %.0f B/s, delivered %.0f B/s over %v (%d datagrams), queue drops %d",
 		bw, offered, rate, span, len(got), st.Up.DroppedQueue)
-	assert.InEpsilon(t, bw, rate, 0.15)
+	assert.InEpsilon(t, bw, rate, 0.2)
 	assert.Positive(t, st.Up.DroppedQueue)
 	assert.Equal(t, st.Up.Received, st.Up.Forwarded+st.Up.DroppedQueue)
 }
@@ -587,4 +587,18 @@ func TestCloseNoGoroutineLeak(t *testing.T) {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("goroutine leak: %d before, %d after\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 	}
+}
+
+func TestMaxDatagramSize(t *testing.T) {
+	sink := listen(t)
+	col := collect(t, sink, true)
+	p := newProxy(t, addrOf(sink), netsim.Config{MaxDatagramSize: 100})
+	c := dial(t, p.Addr())
+	_, err := c.Write(make([]byte, 101))
+	require.NoError(t, err)
+	_, err = c.Write(make([]byte, 100))
+	require.NoError(t, err)
+	require.True(t, waitUntil(3*time.Second, func() bool { return col.count() == 1 }))
+	assert.Equal(t, 100, col.snapshot()[0].size)
+	assert.Equal(t, uint64(1), p.Stats().Up.DroppedError)
 }
