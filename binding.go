@@ -1,0 +1,348 @@
+package enet
+
+// binding.go is the only Go file that refers to C: it converts between C
+// and Go types and does nothing else. Callers hold the host's lock.
+
+/*
+#include <stdlib.h>
+#include <enet/enet.h>
+#include "cenet/host.h"
+#include "cenet/compress.h"
+
+static ENetPeer *enetgo_peer(enetgo_host *h, uint32_t slot) { return &h->host->peers[slot]; }
+
+static int enetgo_peer_has_outgoing(enetgo_host *h, uint32_t slot) {
+	ENetPeer *p = &h->host->peers[slot];
+	return !enet_list_empty(&p->outgoingCommands) || !enet_list_empty(&p->sentReliableCommands);
+}
+
+// enetgo_peer_stat reads one statistic by switch, independently of the Go
+// field reads, so tests can compare the two.
+static uint32_t enetgo_peer_stat(enetgo_host *h, uint32_t slot, int stat) {
+	ENetPeer *p = &h->host->peers[slot];
+	switch (stat) {
+	case 0: return p->packetLoss;
+	case 1: return p->packetLossVariance;
+	case 2: return p->packetLossEpoch;
+	case 3: return p->roundTripTime;
+	case 4: return p->roundTripTimeVariance;
+	case 5: return p->lastRoundTripTime;
+	case 6: return p->lastRoundTripTimeVariance;
+	case 7: return p->packetThrottle;
+	case 8: return p->packetThrottleLimit;
+	case 9: return p->packetThrottleCounter;
+	case 10: return p->packetThrottleEpoch;
+	case 11: return p->packetThrottleAcceleration;
+	case 12: return p->packetThrottleDeceleration;
+	case 13: return p->packetThrottleInterval;
+	}
+	return 0;
+}
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"runtime"
+	"unsafe"
+
+	_ "github.com/enetgo/enet/cenet" // compiles the C glue
+)
+
+// cHost is the C side of a Host.
+type cHost = *C.enetgo_host
+
+// rawEvent is one drained event, still pointing into C memory.
+type rawEvent struct {
+	typ     EventType
+	slot    int
+	data    uint32
+	flags   PacketFlags
+	channel int
+	bytes   unsafe.Pointer
+	length  int
+}
+
+func initENet() int { return int(C.enetgo_init()) }
+
+func liveAllocations() int64 { return int64(C.enetgo_live_allocations()) }
+
+func linkedVersion() uint32 { return uint32(C.enet_linked_version()) }
+
+func ipToC(a netip.Addr) C.enet_uint32 {
+	b := a.As4()
+	return C.enet_uint32(binary.NativeEndian.Uint32(b[:]))
+}
+
+func ipFromC(v C.enet_uint32) netip.Addr {
+	var b [4]byte
+	binary.NativeEndian.PutUint32(b[:], uint32(v))
+	return netip.AddrFrom4(b)
+}
+
+// hostCreate returns the C host, or nil and 1 (create), 2 (bind) or 3 (memory).
+func hostCreate(bind bool, addr netip.AddrPort, reusePort bool, peers, channels int,
+	in, out uint32, batch int) (cHost, int) {
+	var err C.int
+	var ip C.enet_uint32
+	if bind {
+		ip = ipToC(addr.Addr())
+	}
+	h := C.enetgo_host_create(cBool(bind), ip, C.enet_uint16(addr.Port()), cBool(reusePort),
+		C.size_t(peers), C.size_t(channels), C.enet_uint32(in), C.enet_uint32(out),
+		C.int(batch), &err)
+	return h, int(err)
+}
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func hostDestroy(h cHost) { C.enetgo_host_destroy(h) }
+
+func hostSocketFD(h cHost) int { return int(h.host.socket) }
+
+func hostPeerCount(h cHost) int { return int(h.host.peerCount) }
+
+// hostService drains ready events into the C batch and returns their count.
+func hostService(h cHost, io bool) int { return int(C.enetgo_service(h, cBool(io))) }
+
+// hostEvent returns event i of the current batch.
+func hostEvent(h cHost, i int) rawEvent {
+	e := unsafe.Slice(h.events, h.cap)[i]
+	return rawEvent{
+		typ: EventType(e._type), slot: int(e.slot), data: uint32(e.data),
+		flags: PacketFlags(e.flags), channel: int(e.channel),
+		bytes: unsafe.Pointer(e.bytes), length: int(e.length),
+	}
+}
+
+// hostDropEvent marks event i of the current batch as consumed elsewhere.
+func hostDropEvent(h cHost, i int) { unsafe.Slice(h.events, h.cap)[i]._type = 0 }
+
+func hostFreeBatch(h cHost) { C.enetgo_free_batch(h) }
+
+func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {
+	return int(C.enetgo_connect(h, ipToC(addr.Addr()), C.enet_uint16(addr.Port()),
+		C.size_t(channels), C.enet_uint32(data)))
+}
+
+func hostSend(h cHost, slot, channel int, data []byte, flags PacketFlags) bool {
+	var p unsafe.Pointer
+	if len(data) > 0 {
+		p = unsafe.Pointer(&data[0])
+	}
+	r := C.enetgo_send(h, C.uint32_t(slot), C.uint8_t(channel), p, C.size_t(len(data)),
+		C.uint32_t(flags))
+	runtime.KeepAlive(data)
+	return r == 0
+}
+
+func hostBroadcast(h cHost, channel int, data []byte, flags PacketFlags) bool {
+	var p unsafe.Pointer
+	if len(data) > 0 {
+		p = unsafe.Pointer(&data[0])
+	}
+	r := C.enetgo_broadcast(h, C.uint8_t(channel), p, C.size_t(len(data)), C.uint32_t(flags))
+	runtime.KeepAlive(data)
+	return r == 0
+}
+
+func hostSocketSend(h cHost, addr netip.AddrPort, data []byte) int {
+	var p unsafe.Pointer
+	if len(data) > 0 {
+		p = unsafe.Pointer(&data[0])
+	}
+	r := C.enetgo_socket_send(h, ipToC(addr.Addr()), C.enet_uint16(addr.Port()), p,
+		C.size_t(len(data)))
+	runtime.KeepAlive(data)
+	return int(r)
+}
+
+func hostLocalAddr(h cHost) (netip.AddrPort, bool) {
+	var ip C.uint32_t
+	var port C.uint16_t
+	if C.enetgo_local_address(h, &ip, &port) < 0 {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(ipFromC(C.enet_uint32(ip)), uint16(port)), true
+}
+
+func hostFlush(h cHost) { C.enet_host_flush(h.host) }
+
+func hostBandwidthLimit(h cHost, in, out uint32) {
+	C.enet_host_bandwidth_limit(h.host, C.enet_uint32(in), C.enet_uint32(out))
+}
+
+func hostChannelLimit(h cHost, limit int) { C.enet_host_channel_limit(h.host, C.size_t(limit)) }
+
+func hostMaxChannels(h cHost) int { return int(h.host.channelLimit) }
+
+func hostSetRefuse(h cHost, refuse bool) { h.refuse = cBool(refuse) }
+
+// hostStat reads a host counter, zeroing it when reset is set.
+func hostStat(h cHost, s HostStatistic, reset bool) uint64 {
+	var v uint64
+	switch s {
+	case HostTotalSentData:
+		v = uint64(h.host.totalSentData)
+		if reset {
+			h.host.totalSentData = 0
+		}
+	case HostTotalSentPackets:
+		v = uint64(h.host.totalSentPackets)
+		if reset {
+			h.host.totalSentPackets = 0
+		}
+	case HostTotalReceivedData:
+		v = uint64(h.host.totalReceivedData)
+		if reset {
+			h.host.totalReceivedData = 0
+		}
+	case HostTotalReceivedPackets:
+		v = uint64(h.host.totalReceivedPackets)
+		if reset {
+			h.host.totalReceivedPackets = 0
+		}
+	case HostServiceErrors:
+		v = uint64(h.service_errors)
+		if reset {
+			h.service_errors = 0
+		}
+	case HostRefusedConnections:
+		v = uint64(h.refused)
+		if reset {
+			h.refused = 0
+		}
+	case HostDecompressFailures:
+		v = uint64(C.enetgo_host_decompress_failures(h.host))
+	}
+	return v
+}
+
+func hostCompress(h cHost, mode CompressionMode, level int) bool {
+	return C.enetgo_host_compress(h.host, C.int(mode), C.int(level)) == 0
+}
+
+// Peer access. slot must be < hostPeerCount.
+
+func peerPtr(h cHost, slot int) *C.ENetPeer { return C.enetgo_peer(h, C.uint32_t(slot)) }
+
+func peerState(h cHost, slot int) PeerState { return PeerState(peerPtr(h, slot).state) }
+
+func peerChannels(h cHost, slot int) int { return int(peerPtr(h, slot).channelCount) }
+
+func peerAddress(h cHost, slot int) netip.AddrPort {
+	p := peerPtr(h, slot)
+	return netip.AddrPortFrom(ipFromC(p.address.host), uint16(p.address.port))
+}
+
+func peerConnectID(h cHost, slot int) uint32 { return uint32(peerPtr(h, slot).connectID) }
+
+// peerForget clears the slot's outgoing marker once its Go peer is gone.
+func peerForget(h cHost, slot int) { peerPtr(h, slot).data = nil }
+
+// peerStats reads the 14 statistic fields straight from the ENetPeer.
+func peerStats(h cHost, slot int) PeerStats {
+	p := peerPtr(h, slot)
+	return PeerStats{
+		uint32(p.packetLoss), uint32(p.packetLossVariance), uint32(p.packetLossEpoch),
+		uint32(p.roundTripTime), uint32(p.roundTripTimeVariance), uint32(p.lastRoundTripTime),
+		uint32(p.lastRoundTripTimeVariance), uint32(p.packetThrottle),
+		uint32(p.packetThrottleLimit), uint32(p.packetThrottleCounter),
+		uint32(p.packetThrottleEpoch), uint32(p.packetThrottleAcceleration),
+		uint32(p.packetThrottleDeceleration), uint32(p.packetThrottleInterval),
+	}
+}
+
+// peerStatC reads one statistic through C, for tests.
+func peerStatC(h cHost, slot int, s PeerStatistic) uint32 {
+	return uint32(C.enetgo_peer_stat(h, C.uint32_t(slot), C.int(s)))
+}
+
+// peerHasOutgoing reports whether the peer still has queued or unacknowledged data.
+func peerHasOutgoing(h cHost, slot int) bool {
+	return C.enetgo_peer_has_outgoing(h, C.uint32_t(slot)) != 0
+}
+
+func peerDisconnect(h cHost, slot int, data uint32) {
+	C.enet_peer_disconnect(peerPtr(h, slot), C.enet_uint32(data))
+}
+
+func peerDisconnectLater(h cHost, slot int, data uint32) {
+	C.enet_peer_disconnect_later(peerPtr(h, slot), C.enet_uint32(data))
+}
+
+func peerDisconnectNow(h cHost, slot int, data uint32) {
+	C.enet_peer_disconnect_now(peerPtr(h, slot), C.enet_uint32(data))
+}
+
+func peerReset(h cHost, slot int) { C.enet_peer_reset(peerPtr(h, slot)) }
+
+func peerPing(h cHost, slot int) { C.enet_peer_ping(peerPtr(h, slot)) }
+
+func peerPingInterval(h cHost, slot int, ms uint32) {
+	C.enet_peer_ping_interval(peerPtr(h, slot), C.enet_uint32(ms))
+}
+
+func peerTimeout(h cHost, slot int, limit, min, max uint32) {
+	C.enet_peer_timeout(peerPtr(h, slot), C.enet_uint32(limit), C.enet_uint32(min),
+		C.enet_uint32(max))
+}
+
+func peerTimeouts(h cHost, slot int) (limit, min, max uint32) {
+	p := peerPtr(h, slot)
+	return uint32(p.timeoutLimit), uint32(p.timeoutMinimum), uint32(p.timeoutMaximum)
+}
+
+func peerPingIntervalValue(h cHost, slot int) uint32 { return uint32(peerPtr(h, slot).pingInterval) }
+
+func peerThrottleConfigure(h cHost, slot int, interval, accel, decel uint32) {
+	C.enet_peer_throttle_configure(peerPtr(h, slot), C.enet_uint32(interval),
+		C.enet_uint32(accel), C.enet_uint32(decel))
+}
+
+// Codecs, for tests, fuzzing and benchmarks of the compressor glue.
+
+func bytesPtr(b []byte) *C.uint8_t {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+func codecCompress(mode CompressionMode, level int, dst, src []byte) int {
+	n := C.enetgo_codec_compress(C.int(mode), C.int(level), bytesPtr(src), C.size_t(len(src)),
+		bytesPtr(dst), C.size_t(len(dst)))
+	runtime.KeepAlive(src)
+	runtime.KeepAlive(dst)
+	return int(n)
+}
+
+func codecDecompress(mode CompressionMode, dst, src []byte) int {
+	n := C.enetgo_codec_decompress(C.int(mode), bytesPtr(src), C.size_t(len(src)),
+		bytesPtr(dst), C.size_t(len(dst)))
+	runtime.KeepAlive(src)
+	runtime.KeepAlive(dst)
+	return int(n)
+}
+
+func fastlzCompressLevel(level int, dst, src []byte) int {
+	n := C.enetgo_fastlz_compress_level(C.int(level), bytesPtr(src), C.size_t(len(src)),
+		bytesPtr(dst), C.size_t(len(dst)))
+	runtime.KeepAlive(src)
+	runtime.KeepAlive(dst)
+	return int(n)
+}
+
+func fastlzDecompress(dst, src []byte) int {
+	n := C.enetgo_fastlz_decompress(bytesPtr(src), C.size_t(len(src)), bytesPtr(dst),
+		C.size_t(len(dst)))
+	runtime.KeepAlive(src)
+	runtime.KeepAlive(dst)
+	return int(n)
+}

@@ -1,0 +1,218 @@
+/* Core C glue of package enet; see host.h. Written for this project. */
+#include <string.h>
+#include <sys/socket.h>
+#include "host.h"
+
+static int64_t live_allocations;
+
+static void *counting_malloc(size_t size)
+{
+	void *p = malloc(size);
+	if (p != NULL)
+		__atomic_add_fetch(&live_allocations, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static void counting_free(void *p)
+{
+	if (p == NULL)
+		return;
+	__atomic_sub_fetch(&live_allocations, 1, __ATOMIC_RELAXED);
+	free(p);
+}
+
+static void no_memory(void)
+{
+	/* ENet's default aborts; returning lets the failing call report NULL. */
+}
+
+int enetgo_init(void)
+{
+	ENetCallbacks cb;
+	memset(&cb, 0, sizeof cb);
+	cb.malloc = counting_malloc;
+	cb.free = counting_free;
+	cb.no_memory = no_memory;
+	return enet_initialize_with_callbacks(ENET_VERSION, &cb);
+}
+
+int64_t enetgo_live_allocations(void)
+{
+	return __atomic_load_n(&live_allocations, __ATOMIC_RELAXED);
+}
+
+enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reuseport,
+                                size_t peers, size_t channels, uint32_t in_bw,
+                                uint32_t out_bw, int batch, int *err)
+{
+	enetgo_host *h = enet_malloc(sizeof *h);
+	if (h == NULL) {
+		*err = 3;
+		return NULL;
+	}
+	memset(h, 0, sizeof *h);
+	h->events = enet_malloc(sizeof(enetgo_event) * (size_t)batch);
+	if (h->events == NULL) {
+		enet_free(h);
+		*err = 3;
+		return NULL;
+	}
+	memset(h->events, 0, sizeof(enetgo_event) * (size_t)batch);
+	h->cap = batch;
+	/* Created unbound, then bound here, so socket options such as
+	 * SO_REUSEPORT can be set before bind(2). */
+	h->host = enet_host_create(NULL, peers, channels, in_bw, out_bw);
+	if (h->host == NULL) {
+		enet_free(h->events);
+		enet_free(h);
+		*err = 1;
+		return NULL;
+	}
+	if (bind) {
+		ENetAddress addr;
+		addr.host = ip;
+		addr.port = port;
+		int one = 1;
+		if ((reuseport && setsockopt(h->host->socket, SOL_SOCKET, SO_REUSEPORT, &one,
+		                             sizeof one) < 0) ||
+		    enet_socket_bind(h->host->socket, &addr) < 0) {
+			enet_host_destroy(h->host);
+			enet_free(h->events);
+			enet_free(h);
+			*err = 2;
+			return NULL;
+		}
+		if (enet_socket_get_address(h->host->socket, &h->host->address) < 0)
+			h->host->address = addr;
+	}
+	*err = 0;
+	return h;
+}
+
+void enetgo_free_batch(enetgo_host *h)
+{
+	for (int i = 0; i < h->count; i++) {
+		if (h->events[i].packet != NULL) {
+			enet_packet_destroy(h->events[i].packet);
+			h->events[i].packet = NULL;
+		}
+	}
+	h->count = 0;
+}
+
+void enetgo_host_destroy(enetgo_host *h)
+{
+	if (h == NULL)
+		return;
+	enetgo_free_batch(h);
+	enet_host_destroy(h->host);
+	enet_free(h->events);
+	enet_free(h);
+}
+
+int enetgo_service(enetgo_host *h, int io)
+{
+	ENetEvent ev;
+	int errors = 0;
+	enetgo_free_batch(h);
+	while (h->count < h->cap) {
+		int r = io ? enet_host_service(h->host, &ev, 0) : enet_host_check_events(h->host, &ev);
+		if (r < 0) {
+			/* 1.3.17 fails once per datagram over 4096 bytes; the
+			 * datagram is consumed, so serving again makes progress. */
+			h->service_errors++;
+			if (++errors > 1024)
+				break;
+			continue;
+		}
+		if (r == 0)
+			break;
+		if (ev.type == ENET_EVENT_TYPE_CONNECT && ev.peer->data == NULL && h->refuse) {
+			enet_peer_disconnect_now(ev.peer, 0);
+			h->refused++;
+			continue;
+		}
+		enetgo_event *e = &h->events[h->count++];
+		e->type = (int32_t)ev.type;
+		e->slot = (uint32_t)(ev.peer - h->host->peers);
+		e->data = ev.data;
+		e->channel = ev.channelID;
+		if (ev.type == ENET_EVENT_TYPE_RECEIVE) {
+			e->packet = ev.packet;
+			e->bytes = ev.packet->data;
+			e->length = (uint32_t)ev.packet->dataLength;
+			e->flags = ev.packet->flags;
+		} else {
+			e->packet = NULL;
+			e->bytes = NULL;
+			e->length = 0;
+			e->flags = 0;
+			if (ev.type == ENET_EVENT_TYPE_CONNECT)
+				ev.peer->data = ENETGO_OUTGOING; /* known from now on */
+			else
+				ev.peer->data = NULL;
+		}
+	}
+	return h->count;
+}
+
+int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, uint32_t data)
+{
+	ENetAddress addr;
+	addr.host = ip;
+	addr.port = port;
+	ENetPeer *peer = enet_host_connect(h->host, &addr, channels, data);
+	if (peer == NULL)
+		return -1;
+	peer->data = ENETGO_OUTGOING;
+	return (int)(peer - h->host->peers);
+}
+
+int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const void *data,
+                size_t length, uint32_t flags)
+{
+	if (slot >= h->host->peerCount)
+		return -1;
+	ENetPacket *p = enet_packet_create(data, length, flags);
+	if (p == NULL)
+		return -1;
+	if (enet_peer_send(&h->host->peers[slot], channel, p) < 0) {
+		if (p->referenceCount == 0)
+			enet_packet_destroy(p);
+		return -1;
+	}
+	return 0;
+}
+
+int enetgo_broadcast(enetgo_host *h, uint8_t channel, const void *data, size_t length,
+                     uint32_t flags)
+{
+	ENetPacket *p = enet_packet_create(data, length, flags);
+	if (p == NULL)
+		return -1;
+	/* enet_host_broadcast destroys the packet when no peer took it. */
+	enet_host_broadcast(h->host, channel, p);
+	return 0;
+}
+
+int enetgo_socket_send(enetgo_host *h, uint32_t ip, uint16_t port, const void *data,
+                       size_t length)
+{
+	ENetAddress addr;
+	ENetBuffer buf;
+	addr.host = ip;
+	addr.port = port;
+	buf.data = (void *)data;
+	buf.dataLength = length;
+	return enet_socket_send(h->host->socket, &addr, &buf, 1);
+}
+
+int enetgo_local_address(enetgo_host *h, uint32_t *ip, uint16_t *port)
+{
+	ENetAddress addr;
+	if (enet_socket_get_address(h->host->socket, &addr) < 0)
+		return -1;
+	*ip = addr.host;
+	*port = addr.port;
+	return 0;
+}

@@ -1,0 +1,85 @@
+/* Core C glue of package enet: host lifetime, batched service and drain,
+ * create-and-send, and ENet's allocation counter. Written for this project;
+ * no upstream ENet or Godot code is copied. */
+#ifndef ENETGO_HOST_H
+#define ENETGO_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <enet/enet.h>
+
+/* enetgo_event is one drained ENet event, flattened for Go. */
+typedef struct {
+	int32_t type;           /* ENetEventType; 0 marks a dropped entry */
+	uint32_t slot;          /* index of the peer in host->peers */
+	uint32_t data;          /* connect or disconnect data */
+	uint32_t flags;         /* received packet's ENet flags */
+	uint32_t channel;       /* receive channel */
+	uint32_t length;        /* packet length */
+	const uint8_t *bytes;   /* packet bytes, valid until the next batch */
+	ENetPacket *packet;     /* owned by the batch; destroyed by the next one */
+} enetgo_event;
+
+/* Marker stored in peer->data for peers this side connected to, so the
+ * service loop can tell them from incoming ones. Not a pointer. */
+#define ENETGO_OUTGOING ((void *)(uintptr_t)1)
+
+/* enetgo_host owns an ENetHost and its event batch buffer. */
+typedef struct {
+	ENetHost *host;
+	enetgo_event *events;
+	int cap;                /* capacity of events */
+	int count;              /* events in the current batch */
+	int refuse;             /* refuse new incoming connections */
+	uint64_t service_errors;   /* enet_host_service returned -1 */
+	uint64_t refused;          /* incoming connections refused */
+} enetgo_host;
+
+/* enetgo_init initialises ENet with counting allocator callbacks. Returns
+ * enet_initialize_with_callbacks's result. Safe to call more than once. */
+int enetgo_init(void);
+
+/* enetgo_live_allocations returns ENet allocations not yet freed. */
+int64_t enetgo_live_allocations(void);
+
+/* enetgo_host_create creates a host. If bind is non-zero it binds to
+ * ip:port (ip in network byte order, as ENetAddress.host), setting
+ * SO_REUSEPORT first when reuseport is non-zero. Returns NULL and sets *err
+ * (1 socket/create failure, 2 bind failure, 3 out of memory) on failure. */
+enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reuseport,
+                                size_t peers, size_t channels, uint32_t in_bw,
+                                uint32_t out_bw, int batch, int *err);
+
+/* enetgo_host_destroy destroys the host and any undelivered batch packets. */
+void enetgo_host_destroy(enetgo_host *h);
+
+/* enetgo_service frees the previous batch, then drains up to h->cap ready
+ * events into h->events. With io non-zero it services the socket (timeout
+ * 0: sends queued commands, receives, dispatches); with io zero it only
+ * dispatches what is already received (enet_host_check_events). Service
+ * errors are counted and serving goes on. Returns the number of events. */
+int enetgo_service(enetgo_host *h, int io);
+
+/* enetgo_free_batch destroys the packets of the current batch. */
+void enetgo_free_batch(enetgo_host *h);
+
+/* enetgo_connect starts a connection and returns the peer's slot, or -1. */
+int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, uint32_t data);
+
+/* enetgo_send creates a packet from data and queues it on the peer in slot.
+ * The packet is destroyed if ENet refuses it. Returns 0 or -1. */
+int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const void *data,
+                size_t length, uint32_t flags);
+
+/* enetgo_broadcast queues a packet to every connected peer. 0 or -1. */
+int enetgo_broadcast(enetgo_host *h, uint8_t channel, const void *data, size_t length,
+                     uint32_t flags);
+
+/* enetgo_socket_send sends one raw UDP datagram. Returns bytes sent or -1. */
+int enetgo_socket_send(enetgo_host *h, uint32_t ip, uint16_t port, const void *data,
+                       size_t length);
+
+/* enetgo_local_address reads the socket's bound address; 0 or -1. */
+int enetgo_local_address(enetgo_host *h, uint32_t *ip, uint16_t *port);
+
+#endif

@@ -1,0 +1,523 @@
+package enet
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Host is an ENet host, Godot's ENetConnection: one UDP socket serving up
+// to MaxPeers connections. Create it with CreateHost or CreateHostBound,
+// drive it with Service, and Destroy it when done.
+//
+// Host and Peer methods are safe for concurrent use by multiple goroutines.
+// One lock guards every C call on the host and its peers; Service releases it
+// while it waits, and a Send from another goroutine wakes the waiting
+// Service so the packet goes out at once.
+type Host struct {
+	mu          sync.Mutex
+	c           cHost   // nil once destroyed
+	peers       []*Peer // by ENet slot; nil where no Go peer is attached
+	batchN      int     // events in the C batch
+	batchI      int     // next batch event to convert
+	compression CompressionMode
+	ref         *hostRef
+
+	svcMu   sync.Mutex // one Service at a time
+	file    *os.File   // dup of the ENet socket, waited on through the netpoller
+	rc      syscall.RawConn
+	wake    atomic.Bool
+	waiting atomic.Bool
+}
+
+// hostRef is what the GC safety net frees if a Host is dropped undestroyed.
+type hostRef struct {
+	c    cHost
+	file *os.File
+}
+
+// HostConfig sets a host's limits. The zero value gives Godot's defaults.
+type HostConfig struct {
+	// MaxPeers is the number of peer slots, 1..4095; 0 means 32.
+	MaxPeers int
+	// MaxChannels is the most channels a connection may use, 0..255;
+	// 0 means 255.
+	MaxChannels int
+	// InBandwidth and OutBandwidth are in bytes per second; 0 means
+	// unlimited.
+	InBandwidth, OutBandwidth int
+	// ReusePort sets SO_REUSEPORT before binding, so several hosts can share
+	// one port (see ShardedHost).
+	ReusePort bool
+}
+
+// Limits of ENet's protocol.
+const (
+	// MaxPeers is the most peers a host can have (ENET_PROTOCOL_MAXIMUM_PEER_ID).
+	MaxPeers = 4095
+	// MaxChannels is the most channels a connection can have.
+	MaxChannels = 255
+	// DefaultMaxPeers is Godot's default max_peers.
+	DefaultMaxPeers = 32
+)
+
+// eventBatch is how many events one C call drains at most.
+const eventBatch = 256
+
+var initOnce = sync.OnceValue(func() error {
+	if initENet() != 0 {
+		return opError("initialize", ErrFailed, "enet_initialize failed")
+	}
+	return nil
+})
+
+// LinkedVersion returns the version of the linked C ENet library, such as
+// "1.3.17".
+func LinkedVersion() string {
+	v := linkedVersion()
+	return fmt.Sprintf("%d.%d.%d", v>>16&0xff, v>>8&0xff, v&0xff)
+}
+
+// CreateHost creates a host whose socket is not bound: the OS picks a port
+// at the first send. Use it for clients (Godot create_host).
+func CreateHost(cfg HostConfig) (*Host, error) {
+	return newHost("create host", false, netip.AddrPort{}, cfg)
+}
+
+// CreateHostBound creates a host bound to address and port (Godot
+// create_host_bound). address is an IPv4 address or "*" for every
+// interface; port 0 lets the OS choose (see LocalPort).
+func CreateHostBound(address string, port int, cfg HostConfig) (*Host, error) {
+	const op = "create host bound"
+	if port < 0 || port > 65535 {
+		return nil, opError(op, ErrInvalidParameter, "port %d outside 0..65535", port)
+	}
+	var ip netip.Addr
+	if address == "*" {
+		ip = netip.IPv4Unspecified()
+	} else {
+		a, err := netip.ParseAddr(address)
+		if err != nil {
+			return nil, opError(op, ErrInvalidParameter, "bind address %q is neither an IP address nor \"*\"", address)
+		}
+		if a = a.Unmap(); a.Is6() {
+			return nil, opError(op, ErrIPv6Unsupported, "bind address %v", a)
+		}
+		ip = a
+	}
+	return newHost(op, true, netip.AddrPortFrom(ip, uint16(port)), cfg)
+}
+
+func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, error) {
+	if err := initOnce(); err != nil {
+		return nil, err
+	}
+	if cfg.MaxPeers == 0 {
+		cfg.MaxPeers = DefaultMaxPeers
+	}
+	switch {
+	case cfg.MaxPeers < 1 || cfg.MaxPeers > MaxPeers:
+		return nil, opError(op, ErrInvalidParameter, "max peers %d outside 1..%d", cfg.MaxPeers, MaxPeers)
+	case cfg.MaxChannels < 0 || cfg.MaxChannels > MaxChannels:
+		return nil, opError(op, ErrInvalidParameter, "max channels %d outside 0..%d", cfg.MaxChannels, MaxChannels)
+	case cfg.InBandwidth < 0 || cfg.OutBandwidth < 0 || int64(cfg.InBandwidth) > 1<<32-1 || int64(cfg.OutBandwidth) > 1<<32-1:
+		return nil, opError(op, ErrInvalidParameter, "bandwidths %d/%d outside 0..2^32-1", cfg.InBandwidth, cfg.OutBandwidth)
+	}
+	c, code := hostCreate(bind, addr, cfg.ReusePort, cfg.MaxPeers, cfg.MaxChannels,
+		uint32(cfg.InBandwidth), uint32(cfg.OutBandwidth), eventBatch)
+	switch code {
+	case 0:
+	case 2:
+		return nil, opError(op, ErrCantCreate, "cannot bind %v (address in use or not local?)", addr)
+	case 3:
+		return nil, opError(op, ErrOutOfMemory, "")
+	default:
+		return nil, opError(op, ErrCantCreate, "enet_host_create failed")
+	}
+	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c))}
+	if err := h.openWaiter(); err != nil {
+		hostDestroy(c)
+		return nil, opError(op, ErrCantCreate, "%v", err)
+	}
+	h.ref = &hostRef{c: c, file: h.file}
+	runtime.AddCleanup(h, func(r *hostRef) {
+		if r.c != nil {
+			hostDestroy(r.c)
+			r.file.Close()
+		}
+	}, h.ref)
+	return h, nil
+}
+
+// openWaiter dups the ENet socket into an *os.File so Service can wait for
+// it through Go's netpoller instead of parking a thread in C.
+func (h *Host) openWaiter() error {
+	fd, err := dupCloexec(hostSocketFD(h.c))
+	if err != nil {
+		return err
+	}
+	h.file = os.NewFile(uintptr(fd), "enet-socket")
+	rc, err := h.file.SyscallConn()
+	if err != nil {
+		h.file.Close()
+		return err
+	}
+	h.rc = rc
+	return nil
+}
+
+// Destroy destroys the host: every peer becomes inactive without telling
+// the remote sides (they time out; call Peer.DisconnectNow first to tell
+// them), and a Service waiting in another goroutine returns
+// ErrUnconfigured (Godot destroy). Destroying twice returns
+// ErrUnconfigured.
+func (h *Host) Destroy() error {
+	h.mu.Lock()
+	if h.c == nil {
+		h.mu.Unlock()
+		return opError("destroy", ErrUnconfigured, "host already destroyed")
+	}
+	for _, p := range h.peers {
+		if p != nil {
+			p.active = false
+		}
+	}
+	h.peers = nil
+	h.batchN, h.batchI = 0, 0
+	hostDestroy(h.c)
+	h.c = nil
+	h.ref.c = nil
+	h.mu.Unlock()
+	h.file.SetReadDeadline(time.Unix(1, 0)) // wake a waiting Service
+	h.file.Close()
+	return nil
+}
+
+// Close destroys the host like Destroy but returns nil if it already was,
+// so a Host is an io.Closer.
+func (h *Host) Close() error {
+	if err := h.Destroy(); err != nil && !h.destroyed() {
+		return err
+	}
+	return nil
+}
+
+func (h *Host) destroyed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.c == nil
+}
+
+func (h *Host) gone(op string) error { return opError(op, ErrUnconfigured, "host destroyed") }
+
+// retire detaches p from its slot: it becomes inactive and events still
+// pending for the slot are dropped. h.mu is held.
+func (h *Host) retire(p *Peer) {
+	p.active = false
+	if h.c == nil || h.peers[p.slot] != p {
+		return
+	}
+	h.peers[p.slot] = nil
+	peerForget(h.c, p.slot)
+	for i := h.batchI; i < h.batchN; i++ {
+		if hostEvent(h.c, i).slot == p.slot {
+			hostDropEvent(h.c, i)
+		}
+	}
+}
+
+// attach registers a new Peer for slot, retiring any previous one.
+func (h *Host) attach(slot int) *Peer {
+	if old := h.peers[slot]; old != nil {
+		h.retire(old)
+	}
+	p := &Peer{h: h, slot: slot, active: true, addr: peerAddress(h.c, slot)}
+	h.peers[slot] = p
+	return p
+}
+
+// ConnectToHost starts a connection to address:port and returns its peer,
+// which is connected once Service returns its EventConnect (Godot
+// connect_to_host). address is an IPv4 address or a host name, resolved in
+// Go to an IPv4 address. channels is 1..255, 0 meaning 255; data is sent to
+// the remote side with the request.
+func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*Peer, error) {
+	const op = "connect to host"
+	if port < 1 || port > 65535 {
+		return nil, opError(op, ErrInvalidParameter, "port %d outside 1..65535", port)
+	}
+	if channels < 0 || channels > MaxChannels {
+		return nil, opError(op, ErrInvalidParameter, "channels %d outside 0..%d", channels, MaxChannels)
+	}
+	if channels == 0 {
+		channels = MaxChannels
+	}
+	ip, err := resolveIPv4(op, address)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	if h.c == nil {
+		h.mu.Unlock()
+		return nil, h.gone(op)
+	}
+	slot := hostConnect(h.c, netip.AddrPortFrom(ip, uint16(port)), channels, data)
+	if slot < 0 {
+		h.mu.Unlock()
+		return nil, opError(op, ErrFailed, "no free peer slot (all %d in use)", len(h.peers))
+	}
+	p := h.attach(slot)
+	h.mu.Unlock()
+	h.wakeService()
+	return p, nil
+}
+
+// resolveIPv4 parses or looks up address, in Go, as one IPv4 address.
+func resolveIPv4(op, address string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(address); err == nil {
+		if a = a.Unmap(); a.Is6() {
+			return netip.Addr{}, opError(op, ErrIPv6Unsupported, "address %v", a)
+		}
+		return a, nil
+	}
+	if address == "" {
+		return netip.Addr{}, opError(op, ErrInvalidParameter, "empty address")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", address)
+	if err != nil || len(ips) == 0 {
+		return netip.Addr{}, opError(op, ErrCantResolve, "%q has no IPv4 address: %v", address, err)
+	}
+	return ips[0].Unmap(), nil
+}
+
+// Flush sends every queued packet now instead of at the next service
+// (Godot flush).
+func (h *Host) Flush() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone("flush")
+	}
+	hostFlush(h.c)
+	return nil
+}
+
+// BandwidthLimit sets the host's incoming and outgoing bandwidth in bytes
+// per second, 0 meaning unlimited (Godot bandwidth_limit). ENet throttles
+// peers to fit.
+func (h *Host) BandwidthLimit(in, out int) error {
+	const op = "bandwidth limit"
+	if in < 0 || out < 0 || int64(in) > 1<<32-1 || int64(out) > 1<<32-1 {
+		return opError(op, ErrInvalidParameter, "bandwidths %d/%d outside 0..2^32-1", in, out)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone(op)
+	}
+	hostBandwidthLimit(h.c, uint32(in), uint32(out))
+	return nil
+}
+
+// ChannelLimit limits the channels of future incoming connections, 1..255,
+// 0 meaning 255 (Godot channel_limit).
+func (h *Host) ChannelLimit(limit int) error {
+	const op = "channel limit"
+	if limit < 0 || limit > MaxChannels {
+		return opError(op, ErrInvalidParameter, "limit %d outside 0..%d", limit, MaxChannels)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone(op)
+	}
+	hostChannelLimit(h.c, limit)
+	return nil
+}
+
+// MaxChannels returns the host's channel limit, or 0 once destroyed
+// (Godot get_max_channels).
+func (h *Host) MaxChannels() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return 0
+	}
+	return hostMaxChannels(h.c)
+}
+
+// Broadcast queues data on channel to every connected peer (Godot
+// broadcast). The channel must be below the host's channel limit; peers
+// with fewer channels do not get the packet.
+func (h *Host) Broadcast(channel int, data []byte, flags PacketFlags) error {
+	const op = "broadcast"
+	if flags&^allowedFlags != 0 {
+		return opError(op, ErrInvalidParameter, "flags %#x outside FLAG_RELIABLE|FLAG_UNSEQUENCED|FLAG_UNRELIABLE_FRAGMENT", uint32(flags))
+	}
+	if len(data) > maxPacketSize {
+		return opError(op, ErrFailed, "packet of %d bytes exceeds ENet's %d", len(data), maxPacketSize)
+	}
+	h.mu.Lock()
+	if h.c == nil {
+		h.mu.Unlock()
+		return h.gone(op)
+	}
+	if limit := hostMaxChannels(h.c); channel < 0 || channel >= limit {
+		h.mu.Unlock()
+		return opError(op, ErrInvalidParameter, "channel %d outside 0..%d", channel, limit-1)
+	}
+	ok := hostBroadcast(h.c, channel, data, flags)
+	h.mu.Unlock()
+	if !ok {
+		return opError(op, ErrFailed, "cannot create packet")
+	}
+	h.wakeService()
+	return nil
+}
+
+// Compress sets the host's compression mode with the default levels (Godot
+// compress). Both ends must use the same mode.
+func (h *Host) Compress(mode CompressionMode) error {
+	level := 0
+	switch mode {
+	case CompressZlib:
+		level = DefaultZlibLevel
+	case CompressZstd:
+		level = DefaultZstdLevel
+	}
+	return h.CompressLevel(mode, level)
+}
+
+// CompressLevel sets the compression mode with a level: -1..9 for
+// CompressZlib, 1..22 for CompressZstd, ignored for the other modes (Godot's
+// compression/formats/*/compression_level project settings).
+func (h *Host) CompressLevel(mode CompressionMode, level int) error {
+	const op = "compress"
+	switch {
+	case mode < CompressNone || mode > CompressZstd:
+		return opError(op, ErrInvalidParameter, "unknown mode %d", int(mode))
+	case mode == CompressZlib && (level < -1 || level > 9):
+		return opError(op, ErrInvalidParameter, "zlib level %d outside -1..9", level)
+	case mode == CompressZstd && (level < 1 || level > 22):
+		return opError(op, ErrInvalidParameter, "zstd level %d outside 1..22", level)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone(op)
+	}
+	if !hostCompress(h.c, mode, level) {
+		h.compression = CompressNone
+		return opError(op, ErrFailed, "cannot set up %v", mode)
+	}
+	h.compression = mode
+	return nil
+}
+
+// Compression returns the host's compression mode.
+func (h *Host) Compression() CompressionMode {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.compression
+}
+
+// RefuseNewConnections makes the host refuse (true) or accept (false) new
+// incoming connections (Godot refuse_new_connections). A refused peer is
+// disconnected as soon as ENet completes its handshake and never surfaces
+// from Service; HostRefusedConnections counts them.
+func (h *Host) RefuseNewConnections(refuse bool) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone("refuse new connections")
+	}
+	hostSetRefuse(h.c, refuse)
+	return nil
+}
+
+// Statistic returns a host counter without resetting it; 0 once destroyed.
+func (h *Host) Statistic(s HostStatistic) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return 0
+	}
+	return hostStat(h.c, s, false)
+}
+
+// PopStatistic returns a host counter and resets it to 0 (Godot
+// pop_statistic). HostDecompressFailures is not reset.
+func (h *Host) PopStatistic(s HostStatistic) (uint64, error) {
+	const op = "pop statistic"
+	if s < 0 || int(s) >= len(hostStatisticNames) {
+		return 0, opError(op, ErrInvalidParameter, "unknown statistic %d", int(s))
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return 0, h.gone(op)
+	}
+	return hostStat(h.c, s, true), nil
+}
+
+// LocalAddr returns the address the socket is bound to (port 0 for an
+// unbound host that has not sent yet), or the zero value once destroyed.
+func (h *Host) LocalAddr() netip.AddrPort {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return netip.AddrPort{}
+	}
+	a, _ := hostLocalAddr(h.c)
+	return a
+}
+
+// LocalPort returns the port the socket is bound to, the real one after a
+// bind to port 0, or 0 if unbound or destroyed (Godot get_local_port).
+func (h *Host) LocalPort() int { return int(h.LocalAddr().Port()) }
+
+// Peers returns the host's peers, including those still connecting or
+// disconnecting, in slot order (Godot get_peers). Nil once destroyed.
+func (h *Host) Peers() []*Peer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*Peer
+	for _, p := range h.peers {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// SocketSend sends data as one raw UDP datagram, without ENet framing, from
+// the host's socket to address:port (Godot socket_send); used for NAT
+// punching.
+func (h *Host) SocketSend(address string, port int, data []byte) error {
+	const op = "socket send"
+	if port < 1 || port > 65535 {
+		return opError(op, ErrInvalidParameter, "port %d outside 1..65535", port)
+	}
+	ip, err := resolveIPv4(op, address)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return h.gone(op)
+	}
+	if n := hostSocketSend(h.c, netip.AddrPortFrom(ip, uint16(port)), data); n < 0 {
+		return opError(op, ErrFailed, "sendmsg failed")
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package enet
+
+import (
+	"errors"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Service sends queued packets, receives datagrams and returns the next
+// event, waiting up to timeout for one (Godot service). It returns an
+// EventNone event when the timeout passes with nothing to report.
+//
+// An EventReceive packet is queued on its peer, as Godot does: read it with
+// Peer.Packet. Use ServiceInto to take packets straight from the event
+// instead.
+//
+// While it waits, Service holds no lock and parks no thread in C: it waits
+// for the socket through Go's netpoller, and a Send from another goroutine
+// wakes it so the packet goes out at once. Only one Service, ServiceInto or
+// CheckEvents runs at a time on a host; others wait their turn. After
+// Destroy it returns ErrUnconfigured.
+func (h *Host) Service(timeout time.Duration) (Event, error) {
+	return h.service("service", timeout, true, true, nil)
+}
+
+// ServiceInto is Service for servers that do not want packet queues: an
+// EventReceive packet is not queued on its peer but appended to buf[:0] and
+// returned in Event.Packet. With a buf of enough capacity it does not
+// allocate; the returned Packet aliases buf until the next call.
+func (h *Host) ServiceInto(timeout time.Duration, buf []byte) (Event, error) {
+	return h.service("service", timeout, true, false, buf)
+}
+
+// CheckEvents returns an event ENet has already received, without any
+// socket I/O or waiting, or an EventNone event (ENet
+// enet_host_check_events). Packets are queued as by Service.
+func (h *Host) CheckEvents() (Event, error) {
+	return h.service("check events", 0, false, true, nil)
+}
+
+func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []byte) (Event, error) {
+	h.svcMu.Lock()
+	defer h.svcMu.Unlock()
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	for {
+		h.mu.Lock()
+		if h.c == nil {
+			h.mu.Unlock()
+			return Event{}, h.gone(op)
+		}
+		ev, ok := h.next(io, queue, buf)
+		h.mu.Unlock()
+		if ok {
+			return ev, nil
+		}
+		if timeout <= 0 || !io || !h.wait(deadline) {
+			return Event{Type: EventNone}, nil
+		}
+	}
+}
+
+// next converts the next pending batch event, draining a new batch from C
+// when the current one is used up. h.mu is held.
+func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
+	for {
+		for h.batchI < h.batchN {
+			e := hostEvent(h.c, h.batchI)
+			h.batchI++
+			if ev, ok := h.convert(e, queue, buf); ok {
+				return ev, true
+			}
+		}
+		h.batchI = 0
+		h.batchN = hostService(h.c, io)
+		if h.batchN == 0 {
+			return Event{}, false
+		}
+	}
+}
+
+// convert turns a batch event into an Event, updating the peer registry.
+// It reports false for events with no live peer.
+func (h *Host) convert(e rawEvent, queue bool, buf []byte) (Event, bool) {
+	switch e.typ {
+	case EventConnect:
+		p := h.peers[e.slot]
+		if p == nil || p.connected {
+			p = h.attach(e.slot) // an incoming connection
+		}
+		p.connected = true
+		p.addr = peerAddress(h.c, e.slot)
+		return Event{Type: EventConnect, Peer: p, Data: e.data}, true
+	case EventDisconnect:
+		p := h.peers[e.slot]
+		if p == nil {
+			return Event{}, false
+		}
+		ev := Event{Type: EventDisconnect, Peer: p, Data: e.data}
+		if !p.connected {
+			ev.Err = h.connectFailure(p)
+		}
+		h.retire(p)
+		return ev, true
+	case EventReceive:
+		p := h.peers[e.slot]
+		if p == nil {
+			return Event{}, false
+		}
+		src := unsafe.Slice((*byte)(e.bytes), e.length)
+		ev := Event{Type: EventReceive, Peer: p, Channel: e.channel, Flags: e.flags}
+		if queue {
+			p.queue.push(queuedPacket{data: append([]byte(nil), src...), flags: e.flags})
+		} else {
+			ev.Packet = append(buf[:0], src...)
+		}
+		return ev, true
+	}
+	return Event{}, false
+}
+
+// connectFailure explains why an outgoing connection ended before it
+// completed.
+func (h *Host) connectFailure(p *Peer) error {
+	if h.compression != CompressNone {
+		return opError("connect", ErrConnectFailed,
+			"no answer from %v while this host compresses with %v: the likely cause is mismatched compression (both ends must use the same mode), or no server is listening",
+			p.addr, h.compression)
+	}
+	return opError("connect", ErrConnectFailed,
+		"no answer from %v: no server listening, the server refused or is full, or it uses compression (both ends must use the same mode)", p.addr)
+}
+
+// wait blocks until the socket is readable, a Send wakes it, or deadline
+// passes. It reports false once the deadline has passed.
+func (h *Host) wait(deadline time.Time) bool {
+	if !time.Now().Before(deadline) {
+		return false
+	}
+	h.waiting.Store(true)
+	defer h.waiting.Store(false)
+	if err := h.file.SetReadDeadline(deadline); err != nil {
+		return false // closed by Destroy
+	}
+	if h.wake.Swap(false) {
+		return true
+	}
+	err := h.rc.Read(socketReadable)
+	h.wake.Store(false)
+	if err != nil && !errors.Is(err, syscall.EAGAIN) {
+		// Deadline passed, interrupted by a wake-up, or closed: serve once
+		// more; the loop ends on the deadline or a destroyed host.
+		return time.Now().Before(deadline) || h.destroyed()
+	}
+	return true
+}
+
+// wakeService makes a Service waiting in another goroutine serve at once,
+// so packets queued by Send go out without waiting for its timeout.
+func (h *Host) wakeService() {
+	h.wake.Store(true)
+	if h.waiting.Load() {
+		h.file.SetReadDeadline(time.Unix(1, 0))
+	}
+}
+
+// socketReadable peeks at the socket without consuming: true when a
+// datagram (or an error) is waiting, false to wait in the netpoller.
+func socketReadable(fd uintptr) bool {
+	var b [1]byte
+	_, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
+		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+	return errno != syscall.EAGAIN && errno != syscall.EINTR
+}
+
+func dupCloexec(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }

@@ -1,0 +1,132 @@
+package enet
+
+import "strconv"
+
+// PeerState is the state of a peer's connection, numbered as ENet's
+// ENetPeerState and Godot's ENetPacketPeer.PeerState.
+type PeerState int
+
+// Peer states (Godot ENetPacketPeer.STATE_*).
+const (
+	StateDisconnected            PeerState = 0
+	StateConnecting              PeerState = 1
+	StateAcknowledgingConnect    PeerState = 2
+	StateConnectionPending       PeerState = 3
+	StateConnectionSucceeded     PeerState = 4
+	StateConnected               PeerState = 5
+	StateDisconnectLater         PeerState = 6
+	StateDisconnecting           PeerState = 7
+	StateAcknowledgingDisconnect PeerState = 8
+	StateZombie                  PeerState = 9
+)
+
+var peerStateNames = [...]string{
+	"STATE_DISCONNECTED", "STATE_CONNECTING", "STATE_ACKNOWLEDGING_CONNECT",
+	"STATE_CONNECTION_PENDING", "STATE_CONNECTION_SUCCEEDED", "STATE_CONNECTED",
+	"STATE_DISCONNECT_LATER", "STATE_DISCONNECTING", "STATE_ACKNOWLEDGING_DISCONNECT",
+	"STATE_ZOMBIE",
+}
+
+// String returns the Godot name of the state, such as "STATE_CONNECTED".
+func (s PeerState) String() string { return enumName(peerStateNames[:], int(s), "PeerState") }
+
+// PeerStatistic selects one of a peer's ENet statistics, numbered as
+// Godot's ENetPacketPeer.PeerStatistic. Each reads one ENetPeer field.
+type PeerStatistic int
+
+// Peer statistics (Godot ENetPacketPeer.PEER_*), each named after the
+// ENetPeer field it reads.
+const (
+	PeerPacketLoss                 PeerStatistic = 0  // packetLoss, scaled by PacketLossScale
+	PeerPacketLossVariance         PeerStatistic = 1  // packetLossVariance
+	PeerPacketLossEpoch            PeerStatistic = 2  // packetLossEpoch, ms
+	PeerRoundTripTime              PeerStatistic = 3  // roundTripTime, ms
+	PeerRoundTripTimeVariance      PeerStatistic = 4  // roundTripTimeVariance, ms
+	PeerLastRoundTripTime          PeerStatistic = 5  // lastRoundTripTime, ms
+	PeerLastRoundTripTimeVariance  PeerStatistic = 6  // lastRoundTripTimeVariance, ms
+	PeerPacketThrottle             PeerStatistic = 7  // packetThrottle, of PacketThrottleScale
+	PeerPacketThrottleLimit        PeerStatistic = 8  // packetThrottleLimit
+	PeerPacketThrottleCounter      PeerStatistic = 9  // packetThrottleCounter
+	PeerPacketThrottleEpoch        PeerStatistic = 10 // packetThrottleEpoch, ms
+	PeerPacketThrottleAcceleration PeerStatistic = 11 // packetThrottleAcceleration
+	PeerPacketThrottleDeceleration PeerStatistic = 12 // packetThrottleDeceleration
+	PeerPacketThrottleInterval     PeerStatistic = 13 // packetThrottleInterval, ms
+)
+
+// PeerStatisticCount is the number of PeerStatistic values.
+const PeerStatisticCount = 14
+
+var peerStatisticNames = [...]string{
+	"PEER_PACKET_LOSS", "PEER_PACKET_LOSS_VARIANCE", "PEER_PACKET_LOSS_EPOCH",
+	"PEER_ROUND_TRIP_TIME", "PEER_ROUND_TRIP_TIME_VARIANCE", "PEER_LAST_ROUND_TRIP_TIME",
+	"PEER_LAST_ROUND_TRIP_TIME_VARIANCE", "PEER_PACKET_THROTTLE", "PEER_PACKET_THROTTLE_LIMIT",
+	"PEER_PACKET_THROTTLE_COUNTER", "PEER_PACKET_THROTTLE_EPOCH",
+	"PEER_PACKET_THROTTLE_ACCELERATION", "PEER_PACKET_THROTTLE_DECELERATION",
+	"PEER_PACKET_THROTTLE_INTERVAL",
+}
+
+// String returns the Godot name of the statistic, such as
+// "PEER_ROUND_TRIP_TIME".
+func (s PeerStatistic) String() string {
+	return enumName(peerStatisticNames[:], int(s), "PeerStatistic")
+}
+
+// PeerStats holds all 14 statistics of a peer, read at one instant. Index it
+// with a PeerStatistic: stats[enet.PeerRoundTripTime]. The values are the
+// ENetPeer fields, unconverted.
+type PeerStats [PeerStatisticCount]uint32
+
+// Scales of ENet's fixed-point statistics (Godot ENetPacketPeer constants).
+const (
+	// PacketLossScale is the fixed-point scale of PeerPacketLoss:
+	// 65536 means 100 % loss (ENET_PEER_PACKET_LOSS_SCALE).
+	PacketLossScale = 65536
+	// PacketThrottleScale is the scale of the throttle values: 32 means
+	// every unreliable packet is sent (ENET_PEER_PACKET_THROTTLE_SCALE).
+	PacketThrottleScale = 32
+)
+
+// HostStatistic selects a host counter, numbered as Godot's
+// ENetConnection.HostStatistic for 0..3. Values from 4 on are this
+// package's own counters.
+type HostStatistic int
+
+// Host statistics.
+const (
+	// HostTotalSentData is the bytes sent (ENetHost.totalSentData).
+	HostTotalSentData HostStatistic = 0
+	// HostTotalSentPackets is the datagrams sent (totalSentPackets).
+	HostTotalSentPackets HostStatistic = 1
+	// HostTotalReceivedData is the bytes received (totalReceivedData).
+	HostTotalReceivedData HostStatistic = 2
+	// HostTotalReceivedPackets is the datagrams received
+	// (totalReceivedPackets).
+	HostTotalReceivedPackets HostStatistic = 3
+	// HostServiceErrors counts enet_host_service failures that were
+	// survived, such as ENet 1.3.17's failure on datagrams over 4096 bytes.
+	HostServiceErrors HostStatistic = 4
+	// HostRefusedConnections counts incoming connections refused while
+	// RefuseNewConnections was on.
+	HostRefusedConnections HostStatistic = 5
+	// HostDecompressFailures counts received datagrams dropped because the
+	// FastLZ, zlib or zstd decompressor rejected them.
+	HostDecompressFailures HostStatistic = 6
+)
+
+var hostStatisticNames = [...]string{
+	"HOST_TOTAL_SENT_DATA", "HOST_TOTAL_SENT_PACKETS", "HOST_TOTAL_RECEIVED_DATA",
+	"HOST_TOTAL_RECEIVED_PACKETS", "HOST_SERVICE_ERRORS", "HOST_REFUSED_CONNECTIONS",
+	"HOST_DECOMPRESS_FAILURES",
+}
+
+// String returns the statistic's name, such as "HOST_TOTAL_SENT_DATA".
+func (s HostStatistic) String() string {
+	return enumName(hostStatisticNames[:], int(s), "HostStatistic")
+}
+
+func enumName(names []string, v int, typ string) string {
+	if v >= 0 && v < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(v) + ")"
+}
