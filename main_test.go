@@ -1,0 +1,47 @@
+package enet
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain fails the run if, after every test, ENet still holds memory
+// (every host destroyed frees all of ENet's allocations) or goroutines
+// started by tests are left running.
+func TestMain(m *testing.M) {
+	base := runtime.NumGoroutine()
+	code := m.Run()
+	if code == 0 {
+		if err := checkLeaks(base); err != nil {
+			fmt.Fprintln(os.Stderr, "leak check:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func checkLeaks(base int) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC() // runs cleanups of hosts a test forgot to destroy
+		live := liveAllocations()
+		n := runtime.NumGoroutine()
+		if live == 0 && n <= base {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			stacks := string(buf[:runtime.Stack(buf, true)])
+			if live != 0 {
+				return fmt.Errorf("%d ENet allocations still live after all tests", live)
+			}
+			return fmt.Errorf("%d goroutines left (started with %d):\n%s", n, base,
+				strings.TrimSpace(stacks))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
