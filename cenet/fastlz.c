@@ -74,6 +74,9 @@ static inline int flz_room(struct flz_out *o, size_t n)
  * dist the distance minus 1. */
 static void flz_match_l1(struct flz_out *o, size_t len, uint32_t dist)
 {
+	/* Overlong matches go out in pieces of FLZ_L1_MAX_MATCH - 2 bytes,
+	 * each written with length byte chunk - 9 (the classic encoder's
+	 * choice, kept for byte-identical output). */
 	const size_t chunk = FLZ_L1_MAX_MATCH - 2;
 	uint8_t hi = (uint8_t)(dist >> 8), lo = (uint8_t)dist;
 
@@ -81,7 +84,7 @@ static void flz_match_l1(struct flz_out *o, size_t len, uint32_t dist)
 		if (!flz_room(o, 3))
 			return;
 		*o->p++ = (uint8_t)((7 << 5) | hi);
-		*o->p++ = (uint8_t)(chunk - 7);
+		*o->p++ = (uint8_t)(chunk - 9);
 		*o->p++ = lo;
 		len -= chunk;
 	}
@@ -147,9 +150,12 @@ size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
 	memset(table, 0, sizeof table);
 
 	/* Matches are searched while ip < limit; they never extend to the last
-	 * byte (bound = inLen - 2 is the farthest a match scan goes). */
+	 * byte (bound = inLen - 2 is the farthest a match scan goes). The
+	 * limit of inLen - 13 is what Godot 3.2.3's encoder does, checked
+	 * against it: a match starting exactly 13 bytes before the end is not
+	 * taken. */
 	bound = inLen - 2;
-	limit = inLen > 12 ? inLen - 12 : 0;
+	limit = inLen > 13 ? inLen - 13 : 0;
 
 	flz_literal(&o, in);
 	flz_literal(&o, in + 1);
