@@ -3,7 +3,6 @@ package variant
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"unicode/utf8"
 )
@@ -18,7 +17,7 @@ func Unmarshal(d Dialect, b []byte) (any, error) {
 		return nil, err
 	}
 	if n != len(b) {
-		return nil, fmt.Errorf("variant: unmarshal %v: %w: %d trailing bytes", d, ErrInvalidData, len(b)-n)
+		return nil, &Error{Op: "unmarshal", Dialect: d, Offset: n, Err: errf(ErrInvalidData, "%d trailing bytes", len(b)-n)}
 	}
 	return v, nil
 }
@@ -27,12 +26,12 @@ func Unmarshal(d Dialect, b []byte) (any, error) {
 // the number of bytes it used; the rest of b is ignored.
 func UnmarshalPrefix(d Dialect, b []byte) (v any, n int, err error) {
 	if !d.valid() {
-		return nil, 0, fmt.Errorf("variant: unmarshal: %w: dialect %v", ErrUnsupported, d)
+		return nil, 0, &Error{Op: "unmarshal", Dialect: d, Offset: 0, Err: errf(ErrUnsupported, "unknown dialect")}
 	}
 	dec := decoder{d: d, b: b}
 	v, err = dec.value(0)
 	if err != nil {
-		return nil, 0, fmt.Errorf("variant: unmarshal %v at offset %d: %w", d, dec.off, err)
+		return nil, 0, &Error{Op: "unmarshal", Dialect: d, Offset: dec.off, Err: err}
 	}
 	return v, dec.off, nil
 }
@@ -47,7 +46,7 @@ func (r *decoder) left() int { return len(r.b) - r.off }
 
 func (r *decoder) need(n int) error {
 	if n < 0 || r.left() < n {
-		return fmt.Errorf("%w: need %d bytes, have %d", ErrTruncated, n, r.left())
+		return errf(ErrTruncated, "need %d bytes, have %d", n, r.left())
 	}
 	return nil
 }
@@ -91,10 +90,10 @@ func (r *decoder) count(minSize int, mask uint32) (int, error) {
 	}
 	c &= mask
 	if c > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: negative count %d", ErrInvalidData, int32(c))
+		return 0, errf(ErrInvalidData, "negative count %d", int32(c))
 	}
 	if uint64(c)*uint64(minSize) > uint64(r.left()) {
-		return 0, fmt.Errorf("%w: %d elements of %d bytes, %d bytes left", ErrTruncated, c, minSize, r.left())
+		return 0, errf(ErrTruncated, "%d elements of %d bytes, %d bytes left", c, minSize, r.left())
 	}
 	return int(c), nil
 }
@@ -116,7 +115,7 @@ func (r *decoder) str() (string, error) {
 		raw = raw[:i]
 	}
 	if !utf8.Valid(raw) {
-		return "", fmt.Errorf("%w: string is not valid UTF-8", ErrInvalidData)
+		return "", errf(ErrInvalidData, "string is not valid UTF-8")
 	}
 	return string(raw), nil
 }
@@ -173,7 +172,7 @@ func (r *decoder) elemType(kind uint32) (ElementType, error) {
 		}
 		t, ok := r.d.typeOf(id)
 		if !ok {
-			return ElementType{}, fmt.Errorf("%w: container element type %d", ErrInvalidData, id)
+			return ElementType{}, errf(ErrInvalidData, "container element type %d", id)
 		}
 		return ElementType{Builtin: t}, nil
 	case kindClassName:
@@ -187,7 +186,7 @@ func (r *decoder) elemType(kind uint32) (ElementType, error) {
 
 func (r *decoder) value(depth int) (any, error) {
 	if depth > MaxDepth {
-		return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, MaxDepth)
+		return nil, errf(ErrTooDeep, "more than %d levels", MaxDepth)
 	}
 	header, err := r.u32()
 	if err != nil {
@@ -196,7 +195,7 @@ func (r *decoder) value(depth int) (any, error) {
 	t, ok := r.d.typeOf(header & typeMask)
 	if !ok {
 		r.off -= 4
-		return nil, fmt.Errorf("%w: type id %d", ErrUnknownType, header&typeMask)
+		return nil, errf(ErrUnknownType, "type id %d", header&typeMask)
 	}
 	switch t {
 	case TypeNil:
@@ -265,7 +264,7 @@ func (r *decoder) value(depth int) (any, error) {
 		return RID(v), err
 	case TypeObject:
 		if header&flagObjectAsID == 0 {
-			return nil, ErrUnauthorized
+			return nil, errf(ErrUnauthorized, "object sent with full_objects")
 		}
 		v, err := r.u64()
 		if err != nil {
@@ -343,7 +342,7 @@ func (r *decoder) nodePath() (any, error) {
 	}
 	first := r.u32n()
 	if first&0x80000000 == 0 {
-		return nil, fmt.Errorf("%w: NodePath in the old string format", ErrInvalidData)
+		return nil, errf(ErrInvalidData, "NodePath in the old string format")
 	}
 	if err := r.need(8); err != nil {
 		return nil, err
@@ -356,7 +355,7 @@ func (r *decoder) nodePath() (any, error) {
 	}
 	// Every string takes at least 4 bytes.
 	if (names+subs)*4 > uint64(r.left()) {
-		return nil, fmt.Errorf("%w: NodePath with %d names, %d bytes left", ErrTruncated, names+subs, r.left())
+		return nil, errf(ErrTruncated, "NodePath with %d names, %d bytes left", names+subs, r.left())
 	}
 	np := NodePath{Absolute: flags&1 != 0}
 	for i := uint64(0); i < names+subs; i++ {
@@ -541,5 +540,5 @@ func (r *decoder) packed(t Type, header uint32) (any, error) {
 		}
 		return v, nil
 	}
-	return nil, fmt.Errorf("%w: type %v", ErrUnknownType, t)
+	return nil, errf(ErrUnknownType, "type %v", t)
 }

@@ -34,11 +34,11 @@ func Marshal(d Dialect, v any) ([]byte, error) {
 // the extended slice. On error dst is returned unchanged.
 func AppendMarshal(dst []byte, d Dialect, v any) ([]byte, error) {
 	if !d.valid() {
-		return dst, fmt.Errorf("variant: marshal: %w: dialect %v", ErrUnsupported, d)
+		return dst, &Error{Op: "marshal", Dialect: d, Offset: -1, Err: errf(ErrUnsupported, "unknown dialect")}
 	}
 	e := encoder{d: d, buf: dst}
 	if err := e.encode(v, 0); err != nil {
-		return dst, fmt.Errorf("variant: marshal %v: %w", d, err)
+		return dst, &Error{Op: "marshal", Dialect: d, Offset: -1, Err: err}
 	}
 	return e.buf, nil
 }
@@ -69,7 +69,7 @@ func (e *encoder) pad() {
 func (e *encoder) header(t Type, flags uint32) error {
 	id, ok := e.d.wireID(t)
 	if !ok {
-		return fmt.Errorf("%w: %v does not exist in %v", ErrUnsupported, t, e.d)
+		return errf(ErrUnsupported, "%v does not exist in %v", t, e.d)
 	}
 	e.u32(id | flags)
 	return nil
@@ -79,10 +79,10 @@ func (e *encoder) header(t Type, flags uint32) error {
 // bytes only (no terminator).
 func (e *encoder) str(s string) error {
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("%w: string is not valid UTF-8", ErrUnsupported)
+		return errf(ErrUnsupported, "string is not valid UTF-8")
 	}
 	if uint64(len(s)) > math.MaxInt32 {
-		return fmt.Errorf("%w: string longer than 2 GiB", ErrUnsupported)
+		return errf(ErrUnsupported, "string longer than 2 GiB")
 	}
 	e.u32(uint32(len(s)))
 	e.buf = append(e.buf, s...)
@@ -157,7 +157,7 @@ func (e *encoder) float(v float64) error {
 
 func count(n int) (uint32, error) {
 	if n > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: %d elements is more than Godot can hold", ErrUnsupported, n)
+		return 0, errf(ErrUnsupported, "%d elements is more than Godot can hold", n)
 	}
 	return uint32(n), nil
 }
@@ -173,7 +173,7 @@ func (e *encoder) elemType(t ElementType) error {
 	case t.Builtin != TypeNil:
 		id, ok := e.d.wireID(t.Builtin)
 		if !ok {
-			return fmt.Errorf("%w: element type %v", ErrUnsupported, t.Builtin)
+			return errf(ErrUnsupported, "element type %v", t.Builtin)
 		}
 		e.u32(id)
 	}
@@ -310,7 +310,7 @@ func (e *encoder) packedReals(t Type, n int, at func(i int) []float64) error {
 
 func (e *encoder) encode(v any, depth int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("%w: more than %d levels", ErrTooDeep, MaxDepth)
+		return errf(ErrTooDeep, "more than %d levels", MaxDepth)
 	}
 	switch v := v.(type) {
 	case nil:
@@ -335,7 +335,7 @@ func (e *encoder) encode(v any, depth int) error {
 		return e.int(v)
 	case uint:
 		if uint64(v) > math.MaxInt64 {
-			return fmt.Errorf("%w: %d overflows Godot's int64", ErrUnsupported, v)
+			return errf(ErrUnsupported, "%d overflows Godot's int64", v)
 		}
 		return e.int(int64(v))
 	case uint8:
@@ -346,7 +346,7 @@ func (e *encoder) encode(v any, depth int) error {
 		return e.int(int64(v))
 	case uint64:
 		if v > math.MaxInt64 {
-			return fmt.Errorf("%w: %d overflows Godot's int64", ErrUnsupported, v)
+			return errf(ErrUnsupported, "%d overflows Godot's int64", v)
 		}
 		return e.int(int64(v))
 	case float32:
@@ -497,7 +497,7 @@ func (e *encoder) encode(v any, depth int) error {
 		}
 		for _, s := range v {
 			if !utf8.ValidString(s) {
-				return fmt.Errorf("%w: string is not valid UTF-8", ErrUnsupported)
+				return errf(ErrUnsupported, "string is not valid UTF-8")
 			}
 			// Each element counts and carries a trailing NUL.
 			e.u32(uint32(len(s) + 1))
@@ -524,7 +524,7 @@ func (e *encoder) encode(v any, depth int) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: Go type %T", ErrUnsupported, v)
+	return errf(ErrUnsupported, "Go type %T", v)
 }
 
 func basisReals(b Basis) []float64 {
@@ -537,7 +537,7 @@ func basisReals(b Basis) []float64 {
 
 func (e *encoder) nodePath(np NodePath) error {
 	if len(np.Names) > math.MaxInt32 || len(np.SubNames) > math.MaxInt32 {
-		return fmt.Errorf("%w: NodePath too long", ErrUnsupported)
+		return errf(ErrUnsupported, "NodePath too long")
 	}
 	if err := e.header(TypeNodePath, 0); err != nil {
 		return err

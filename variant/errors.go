@@ -1,30 +1,35 @@
 package variant
 
-import "errors"
+import "fmt"
+
+// sentinel is the type of the package's sentinel errors.
+type sentinel string
+
+func (s sentinel) Error() string { return "variant: " + string(s) }
 
 // Sentinel errors. Errors returned by this package wrap one of these; test
 // with errors.Is.
 var (
 	// ErrTruncated means the input ended in the middle of a value (Godot:
 	// ERR_INVALID_DATA or ERR_FILE_EOF).
-	ErrTruncated = errors.New("variant: truncated data")
-	// ErrInvalidData means the input is malformed: bad UTF-8, a negative or
-	// impossible count, an old-format NodePath, trailing bytes (Godot:
+	ErrTruncated error = sentinel("truncated data")
+	// ErrInvalidData means the input is malformed: bad UTF-8, a negative
+	// count, an old-format NodePath, trailing bytes (Godot:
 	// ERR_INVALID_DATA).
-	ErrInvalidData = errors.New("variant: invalid data")
+	ErrInvalidData error = sentinel("invalid data")
 	// ErrUnknownType means a header names a type id the dialect does not
 	// have (Godot: ERR_INVALID_DATA).
-	ErrUnknownType = errors.New("variant: unknown type")
+	ErrUnknownType error = sentinel("unknown type")
 	// ErrTooDeep means arrays and dictionaries are nested deeper than
 	// MaxDepth (Godot 4: ERR_OUT_OF_MEMORY).
-	ErrTooDeep = errors.New("variant: nested too deep")
+	ErrTooDeep error = sentinel("nested too deep")
 	// ErrUnauthorized means the input holds a full object (put_var with
 	// full_objects on), which this package never decodes (Godot:
 	// ERR_UNAUTHORIZED when allow_objects is off).
-	ErrUnauthorized = errors.New("variant: full objects are not allowed")
+	ErrUnauthorized error = sentinel("full objects are not allowed")
 	// ErrUnsupported means Marshal got a Go value it cannot represent, or a
 	// type the dialect does not have (such as Vector2i in Godot 3).
-	ErrUnsupported = errors.New("variant: unsupported value")
+	ErrUnsupported error = sentinel("unsupported value")
 )
 
 // MaxDepth is how deeply arrays, dictionaries and typed arrays may nest, in
@@ -32,3 +37,35 @@ var (
 // Variant::MAX_RECURSION_DEPTH; Godot 3 has no limit (and overflows its
 // stack instead), so the same number is used there.
 const MaxDepth = 1024
+
+// Error is the error type returned by Marshal, Unmarshal and their
+// variants. It unwraps to one of the sentinel errors.
+type Error struct {
+	Op      string  // "marshal" or "unmarshal"
+	Dialect Dialect // the dialect in use
+	Offset  int     // Unmarshal: byte offset where decoding stopped; Marshal: -1
+	Err     error   // what went wrong, wrapping a sentinel
+}
+
+func (e *Error) Error() string {
+	if e.Offset >= 0 {
+		return fmt.Sprintf("variant: %s %v at offset %d: %v", e.Op, e.Dialect, e.Offset, e.Err)
+	}
+	return fmt.Sprintf("variant: %s %v: %v", e.Op, e.Dialect, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// detail is a sentinel with context; its message omits the "variant: "
+// prefix because an *Error adds it.
+type detail struct {
+	kind sentinel
+	msg  string
+}
+
+func (d *detail) Error() string { return string(d.kind) + ": " + d.msg }
+func (d *detail) Unwrap() error { return d.kind }
+
+func errf(kind error, format string, args ...any) error {
+	return &detail{kind: kind.(sentinel), msg: fmt.Sprintf(format, args...)}
+}
