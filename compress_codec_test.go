@@ -102,6 +102,39 @@ func repeatAt(seed uint64, n int) []byte {
 	return append(b, b[:min(n, 300)]...)
 }
 
+// structuredBytes returns n bytes built from random pieces an LZ encoder
+// cares about: fresh literals, copies from earlier at distances around the
+// FastLZ limits (8191/8192, 65535+8191), and long runs of one byte.
+func structuredBytes(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, 2))
+	distances := []int{1, 2, 3, 7, 64, 300, 8190, 8191, 8192, 8193, 9000, 40000, 73723, 73724, 73725, 73726}
+	b := make([]byte, 0, n+1100)
+	for len(b) < n {
+		switch r.IntN(4) {
+		case 0:
+			for k := 1 + r.IntN(40); k > 0; k-- {
+				b = append(b, byte(r.Uint32()))
+			}
+		case 1:
+			b = append(b, bytes.Repeat([]byte{byte(r.IntN(3))}, 1+r.IntN(1000))...)
+		default:
+			d := distances[r.IntN(len(distances))]
+			if d > len(b) {
+				d = 1 + r.IntN(len(b)+1)
+			}
+			if d > len(b) {
+				b = append(b, byte(r.Uint32()))
+				continue
+			}
+			for k, start := 3+r.IntN(600), len(b)-d; k > 0; k-- {
+				b = append(b, b[start])
+				start++
+			}
+		}
+	}
+	return b[:n]
+}
+
 // codecInputs is the shared table of inputs for round trips and Godot
 // interop.
 func codecInputs() []codecInput {
@@ -118,7 +151,7 @@ func codecInputs() []codecInput {
 	copy(farRepeat[66000:], farRepeat[100:4100]) // distance 65900: level 2 far match
 	copy(farRepeat[30000:], farRepeat[20000:20400])
 
-	return []codecInput{
+	inputs := []codecInput{
 		{"empty", nil},
 		{"1byte", []byte{0x42}},
 		{"3bytes", []byte{1, 2, 3}},
@@ -144,6 +177,18 @@ func codecInputs() []codecInput {
 		{"level2-mixed200000", mixedLarge},
 		{"level2-enet100000", bytes.Repeat(enetLikeDatagram(11, 2000), 50)},
 	}
+	// A match starting exactly 13 bytes before the end (not taken by
+	// Godot's encoder) and 14 bytes before it (taken).
+	for _, n := range []int{28, 29, 40, 1000} {
+		for _, tail := range []int{13, 14} {
+			b := randomBytes(uint64(n), n-tail)
+			inputs = append(inputs, codecInput{fmt.Sprintf("tail%d-%d", tail, n), append(b, b[:tail]...)})
+		}
+	}
+	for i, n := range []int{17, 20, 33, 64, 100, 300, 700, 1200, 1392, 2000, 4096, 4096, 9000, 20000, 65535, 65536, 80000, 150000} {
+		inputs = append(inputs, codecInput{fmt.Sprintf("structured%d-%d", i, n), structuredBytes(uint64(i), n)})
+	}
+	return inputs
 }
 
 // codecRoundTrip compresses src with mode at level and decompresses it
