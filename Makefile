@@ -1,0 +1,58 @@
+# Build, test and demo targets. Every target first makes sure the system
+# packages are there (scripts/deps.sh installs them as root with apt-get,
+# or says what to install).
+
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+FUZZTIME ?= 30s
+SOAK ?= 2m
+
+.PHONY: deps deps-test test lint demo bench sanitize soak fuzz
+
+deps:
+	@scripts/deps.sh
+
+deps-test:
+	@scripts/deps.sh test
+
+## test: gofmt check, go vet, then every test with the race detector,
+## including the interop tests against a real Godot 3.2.3.
+test: deps-test
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	ENETGO_REQUIRE_GODOT=1 $(GO) test -race -count=1 -timeout 15m ./...
+
+## demo: an echo server and three clients talking, with a statistics table.
+demo: deps
+	$(GO) run ./examples/demo
+
+## lint: gofmt, go vet and staticcheck.
+lint: deps
+	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
+
+## bench: Go/C side-by-side ratios and micro-benchmarks (see BENCHMARKS.md).
+bench: deps
+	bash bench/run.sh
+
+## fuzz: each fuzz target for FUZZTIME.
+fuzz: deps-test
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## sanitize: the C glue and tests under AddressSanitizer and UBSan.
+sanitize: deps-test
+	CGO_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -g -O1" \
+	CGO_LDFLAGS="-fsanitize=address,undefined" \
+	ASAN_OPTIONS=detect_leaks=0 ENETGO_REQUIRE_GODOT=1 \
+	  $(GO) test -asan -count=1 -timeout 15m . ./variant/... ./multiplayer/...
+
+## soak: a bounded churn soak (SOAK=duration).
+soak: deps
+	ENETGO_SOAK=$(SOAK) $(GO) test -run Soak -count=1 -v -timeout 30m .
