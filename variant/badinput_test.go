@@ -90,3 +90,15 @@ func TestBadInputBoundedAllocation(t *testing.T) {
 		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), h)
 	}
 }
+
+func TestGodotError(t *testing.T) {
+	_, err := variant.Unmarshal(variant.Godot3, []byte{1})
+	assert.Equal(t, 30, variant.GodotError(err))
+	_, err = variant.Unmarshal(variant.Godot3, unhex(t, "11000000 00000000"))
+	assert.Equal(t, 4, variant.GodotError(err))
+	_, err = variant.Marshal(variant.Godot3, variant.Vector2i{})
+	assert.Equal(t, 31, variant.GodotError(err))
+	assert.Equal(t, 6, variant.GodotError(variant.ErrTooDeep))
+	assert.Equal(t, 0, variant.GodotError(nil))
+	assert.Equal(t, 1, variant.GodotError(assert.AnError))
+}

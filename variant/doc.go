@@ -87,8 +87,16 @@
 // Only objects sent as instance ids (full_objects off, the default) are
 // supported. A full object on the wire fails with ErrUnauthorized, as in
 // Godot with allow_objects off. Godot 4 writes a null or freed object as
-// NIL, and so does the Godot 4 dialect for ObjectID(0); Godot 3.2.3 does
-// the same for a freed object but writes a null object as an OBJECT with id 0.
+// NIL, and so does the Godot 4 dialect for ObjectID(0) (an id of 0 on the
+// wire unmarshals as nil there). Godot 3.2.3 also writes a freed object as
+// NIL; in the Godot 3 dialect ObjectID(0) is an OBJECT with id 0, which
+// Godot 3 decodes as a null Object.
+//
+// # Padding
+//
+// Padding after strings and byte arrays is written as zeros and ignored when
+// reading: Godot 3.2.3 leaves the padding after NodePath names
+// uninitialised, so it can hold any bytes.
 //
 // # Bad input
 //

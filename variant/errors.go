@@ -1,6 +1,9 @@
 package variant
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // sentinel is the type of the package's sentinel errors.
 type sentinel string
@@ -68,4 +71,28 @@ func (d *detail) Unwrap() error { return d.kind }
 
 func errf(kind error, format string, args ...any) error {
 	return &detail{kind: kind.(sentinel), msg: fmt.Sprintf(format, args...)}
+}
+
+// GodotError returns the number of the Godot Error that Godot's own
+// encoder or decoder reports for the same problem: 0 (OK) for nil,
+// ERR_INVALID_DATA (30) for truncated or malformed input and unknown types,
+// ERR_OUT_OF_MEMORY (6) for ErrTooDeep, ERR_UNAUTHORIZED (4) for
+// ErrUnauthorized, ERR_INVALID_PARAMETER (31) for ErrUnsupported and FAILED
+// (1) for anything else.
+func GodotError(err error) int {
+	var s sentinel
+	switch {
+	case err == nil:
+		return 0
+	case !errors.As(err, &s):
+		return 1
+	case s == ErrTooDeep:
+		return 6
+	case s == ErrUnauthorized:
+		return 4
+	case s == ErrUnsupported:
+		return 31
+	default:
+		return 30
+	}
 }
