@@ -293,12 +293,7 @@ func (r *decoder) value(depth int) (any, error) {
 }
 
 func (r *decoder) math(t Type, header uint32) (any, error) {
-	n := map[Type]int{
-		TypeVector2: 2, TypeRect2: 4, TypeVector3: 3, TypeTransform2D: 6, TypeVector4: 4,
-		TypePlane: 4, TypeQuaternion: 4, TypeAABB: 6, TypeBasis: 9, TypeTransform3D: 12,
-		TypeProjection: 16,
-	}[t]
-	f, err := r.reals(header, n)
+	f, err := r.reals(header, realCount[t])
 	if err != nil {
 		return nil, err
 	}
@@ -330,6 +325,13 @@ func (r *decoder) math(t Type, header uint32) (any, error) {
 		}
 		return p, nil
 	}
+}
+
+// realCount is the number of real_t components of each math type.
+var realCount = [typeMax]int{
+	TypeVector2: 2, TypeRect2: 4, TypeVector3: 3, TypeTransform2D: 6, TypeVector4: 4,
+	TypePlane: 4, TypeQuaternion: 4, TypeAABB: 6, TypeBasis: 9, TypeTransform3D: 12,
+	TypeProjection: 16,
 }
 
 func basisFrom(f []float64) Basis {

@@ -11,14 +11,16 @@ import (
 //
 // Two keys are the same key when they marshal to the same bytes in the
 // Godot 4 dialect: int(1) and int64(1) are one key, int 1 and float 1.0 are
-// two (as in Godot), and NaN equals NaN. Do not modify a slice or
-// dictionary after using it as a key.
+// two (as in Godot), a string and a StringName are two, and NaN equals
+// NaN. Do not modify a slice or dictionary after using it as a key.
 //
 // KeyType and ValueType make a Godot 4 typed dictionary
 // (Dictionary[String, int]); they are ignored by the Godot 3 dialect.
 //
-// The zero value is an empty, untyped dictionary ready to use. A Dictionary
-// must not be copied after first use; pass *Dictionary.
+// The zero value is an empty, untyped dictionary ready to use; Set on a nil
+// *Dictionary panics, like a write to a nil map. A Dictionary must not be
+// copied after first use; pass *Dictionary. It is not safe for concurrent
+// writes.
 type Dictionary struct {
 	KeyType   ElementType
 	ValueType ElementType

@@ -68,26 +68,44 @@ func (r *fatalRecorder) Fatal(args ...any) {
 	runtime.Goexit()
 }
 
-func TestParseErrorIsReported(t *testing.T) {
-	godottest.Require(t)
+func (r *fatalRecorder) Skip(args ...any) {
+	r.msg = "skip: " + fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// callRecorded runs f with a recorder and returns what it reported.
+func callRecorded(t *testing.T, f func(tb testing.TB)) string {
 	rec := &fatalRecorder{TB: t}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		godottest.Run(rec, "testdata/parse_error.gd")
+		f(rec)
 	}()
 	<-done
-	assert.Contains(t, rec.msg, "does not parse")
+	return rec.msg
+}
+
+func TestRequireWithoutGodot(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(godottest.RequireEnv, "")
+	msg := callRecorded(t, func(tb testing.TB) { godottest.Require(tb) })
+	assert.Contains(t, msg, "skip: ")
+	assert.Contains(t, msg, "apt-get install -y godot3-server")
+
+	t.Setenv(godottest.RequireEnv, "1")
+	msg = callRecorded(t, func(tb testing.TB) { godottest.Require(tb) })
+	assert.NotContains(t, msg, "skip: ")
+	assert.Contains(t, msg, "apt-get install -y godot3-server")
+}
+
+func TestParseErrorIsReported(t *testing.T) {
+	godottest.Require(t)
+	msg := callRecorded(t, func(tb testing.TB) { godottest.Run(tb, "testdata/parse_error.gd") })
+	assert.Contains(t, msg, "does not parse")
 }
 
 func TestMissingScript(t *testing.T) {
 	godottest.Require(t)
-	rec := &fatalRecorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		godottest.Start(rec, "testdata/no_such_file.gd")
-	}()
-	<-done
-	assert.Contains(t, rec.msg, "read script")
+	msg := callRecorded(t, func(tb testing.TB) { godottest.Start(tb, "testdata/no_such_file.gd") })
+	assert.Contains(t, msg, "read script")
 }
