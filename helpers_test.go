@@ -114,3 +114,15 @@ func receive(t testing.TB, h *Host, others ...*Host) (Event, []byte) {
 	require.NoError(t, err)
 	return got, b
 }
+
+// pumpCond services hosts until cond holds; the test fails after timeout.
+func pumpCond(t testing.TB, timeout time.Duration, cond func() bool, hosts ...*Host) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not reached within %v", timeout)
+		}
+		pumpFor(t, 2*time.Millisecond, nil, hosts...)
+	}
+}
