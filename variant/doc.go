@@ -70,9 +70,12 @@
 // Go. Godot 3 always sends them as float32, so the Godot 3 dialect rounds to
 // float32, as Godot 3 itself does. Godot 4 single-precision builds send
 // float32 and double-precision builds send float64 with the 64-bit header
-// flag; every Godot 4 decoder reads both. The Godot 4 dialect therefore
-// writes float32 when every component survives the round trip and float64
-// with the flag otherwise, so no precision is lost. Unmarshal accepts both.
+// flag; Godot 4's decoder checks the flag on every math value and reads
+// both. The Godot 4 dialect therefore writes float32 when every component
+// survives the round trip and float64 with the flag otherwise, so no
+// precision is lost; packed vector arrays get the flag as a whole (read by
+// the Godot 4 marshalls.cpp this was written from; not checked against
+// older 4.x releases). Unmarshal accepts both.
 // Colors are always float32 on the wire and in Go.
 //
 // # Strings
