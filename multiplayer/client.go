@@ -1,0 +1,400 @@
+package multiplayer
+
+import (
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/enetgo/enet"
+)
+
+// ClientConfig configures a Client. The zero value gives Godot's defaults.
+type ClientConfig struct {
+	// ID is the unique id sent as the ENet connect data; 0 picks a random
+	// 31-bit id of at least 2, as Godot's generate_unique_id. A server
+	// silently drops a client whose id is below 2 or already in use.
+	ID int32
+	// Channels is the number of channels: Godot 3's channel_count, at
+	// least 3, 0 meaning 3 (the client requests exactly that many ENet
+	// channels); for Godot 4 the number of custom transfer channels, 0
+	// meaning all 253 (Godot 4 requests 255 ENet channels).
+	Channels int
+	// Compression must match the server's mode.
+	Compression enet.CompressionMode
+	// InBandwidth and OutBandwidth limit the host, in bytes per second;
+	// 0 means unlimited.
+	InBandwidth, OutBandwidth int
+	// LocalPort binds the client to this UDP port; 0 lets the OS choose.
+	LocalPort int
+	// ConnectTimeout bounds Dial; 0 means 5 s.
+	ConnectTimeout time.Duration
+	// CloseTimeout bounds how long Close waits for the server to
+	// acknowledge the disconnection; 0 means 1 s.
+	CloseTimeout time.Duration
+}
+
+const defaultConnectTimeout = 5 * time.Second
+
+// Client is a Godot-compatible multiplayer client: Godot's
+// NetworkedMultiplayerENet (Godot 3) or ENetMultiplayerPeer with
+// SceneMultiplayer (Godot 4) in client mode. It learns about the other
+// clients from the server's add-peer and remove-peer messages, and sends to
+// them through the server's relay.
+//
+// A Client runs one goroutine that services ENet and queues events for
+// Events. All methods are safe for concurrent use. Close stops the
+// goroutines.
+type Client struct {
+	d        Dialect
+	id       int32
+	host     *enet.Host
+	server   *enet.Peer
+	channels int // valid transfer channels are 0..channels-1
+	closeTO  time.Duration
+
+	mu     sync.Mutex
+	known  map[int32]bool // the server (1) and the peers it announced
+	closed bool
+
+	q         *eventQueue
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// RandomID returns a random unique id in 2..2^31-1, as Godot's
+// generate_unique_id.
+func RandomID() int32 {
+	for {
+		if id := int32(rand.Uint32() & 0x7FFFFFFF); id >= 2 {
+			return id
+		}
+	}
+}
+
+// Dial connects to the server of dialect d at address:port (Godot
+// create_client) and returns once the connection is up. The first event is
+// PeerJoined{ID: 1}, as Godot's peer_connected(1). Dial fails with an error
+// wrapping enet.ErrConnectFailed if the server does not answer within
+// ClientConfig.ConnectTimeout. Note that a server that rejects the id
+// (Godot resets the connection silently) looks connected at first and
+// then times out.
+func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error) {
+	const op = "dial"
+	if !d.valid() {
+		return nil, opError(op, enet.ErrInvalidParameter, "dialect %d", int(d))
+	}
+	c := &Client{d: d, id: cfg.ID, closeTO: cfg.CloseTimeout}
+	if c.id == 0 {
+		c.id = RandomID()
+	}
+	if c.closeTO <= 0 {
+		c.closeTO = defaultCloseTimeout
+	}
+	hc := enet.HostConfig{MaxPeers: 1, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
+	var request int
+	switch {
+	case d == Godot3:
+		n := cfg.Channels
+		if n == 0 {
+			n = g3DefaultChannels
+		}
+		if n < g3DefaultChannels || n > enet.MaxChannels {
+			return nil, opError(op, enet.ErrInvalidParameter, "Godot 3 channel count %d outside 3..255", n)
+		}
+		hc.MaxChannels, request, c.channels = n, n, n
+	case cfg.Channels == 0:
+		request, c.channels = enet.MaxChannels, enet.MaxChannels-g4SystemChannels+1
+	default:
+		if cfg.Channels < 0 || cfg.Channels > enet.MaxChannels-g4SystemChannels {
+			return nil, opError(op, enet.ErrInvalidParameter, "Godot 4 channel count %d outside 0..253", cfg.Channels)
+		}
+		request, c.channels = cfg.Channels+g4SystemChannels, cfg.Channels+1
+		hc.MaxChannels = request
+	}
+	var h *enet.Host
+	var err error
+	if cfg.LocalPort != 0 {
+		h, err = enet.CreateHostBound("*", cfg.LocalPort, hc)
+	} else {
+		h, err = enet.CreateHost(hc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Compression != enet.CompressNone {
+		if err := h.Compress(cfg.Compression); err != nil {
+			h.Destroy()
+			return nil, err
+		}
+	}
+	p, err := h.ConnectToHost(address, port, request, uint32(c.id))
+	if err != nil {
+		h.Destroy()
+		return nil, err
+	}
+	timeout := cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = defaultConnectTimeout
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			h.Destroy()
+			return nil, opError(op, enet.ErrConnectFailed, "no answer from %s:%d within %v", address, port, timeout)
+		}
+		ev, err := h.Service(min(left, serviceWait))
+		if err != nil {
+			h.Destroy()
+			return nil, err
+		}
+		if ev.Type == enet.EventConnect {
+			break
+		}
+		if ev.Type == enet.EventDisconnect {
+			h.Destroy()
+			if ev.Err != nil {
+				return nil, opError(op, ev.Err, "%s:%d", address, port)
+			}
+			return nil, opError(op, enet.ErrConnectFailed, "%s:%d refused", address, port)
+		}
+	}
+	c.host, c.server = h, p
+	c.known = map[int32]bool{1: true}
+	c.q = newEventQueue()
+	c.q.push(PeerJoined{ID: 1})
+	c.stop = make(chan struct{})
+	c.done = make(chan struct{})
+	go c.run()
+	return c, nil
+}
+
+// ID returns the client's unique id (Godot get_unique_id).
+func (c *Client) ID() int32 { return c.id }
+
+// Dialect returns the client's dialect.
+func (c *Client) Dialect() Dialect { return c.d }
+
+// Events returns the channel of PeerJoined, PeerLeft and Packet events.
+// Events are queued without limit; the channel is closed after
+// PeerLeft{ID: 1} (the server went away) or by Close.
+func (c *Client) Events() <-chan Event { return c.q.out }
+
+// Peers returns the ids the client knows in ascending order: 1 for the
+// server and the other clients the server announced.
+func (c *Client) Peers() []int32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ids := make([]int32, 0, len(c.known))
+	for id := range c.known {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Server returns the ENet connection to the server, for statistics and
+// timeouts. Sending on it directly bypasses the dialect's framing.
+func (c *Client) Server() *enet.Peer { return c.server }
+
+// Send sends data to target with mode on transfer channel channel (0 for the
+// mode's default channel), as Godot's put_packet: target 1 is the server,
+// 0 everyone, N client N and -N everyone but N; packets for other clients go
+// through the server's relay. In the Godot 4 dialect data is a
+// SceneMultiplayer packet whose byte 0 is a command; use SendBytes for RAW
+// payloads.
+//
+// Errors wrap enet.ErrInvalidParameter for a target the server has not
+// announced, a bad mode or channel, or empty data, and enet.ErrUnconfigured
+// after Close or once the server is gone.
+func (c *Client) Send(target int32, data []byte, mode TransferMode, channel int) error {
+	const op = "send"
+	if err := checkSend(op, c.d, mode, channel, c.channels, data); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errClosed(op)
+	}
+	if target != 0 && !c.known[abs(target)] {
+		return opError(op, enet.ErrInvalidParameter, "unknown target peer %d", target)
+	}
+	switch {
+	case c.d == Godot3:
+		data = g3Header(uint32(c.id), target, data)
+	case target != 1:
+		data = g4Sys(g4SysRelay, target, data)
+	}
+	enetCh, flags := c.d.wireFor(mode, channel)
+	return c.server.Send(enetCh, data, flags)
+}
+
+// SendBytes sends payload as Godot's MultiplayerAPI.send_bytes does, after
+// the dialect's RAW command byte (see AppendRaw).
+func (c *Client) SendBytes(target int32, payload []byte, mode TransferMode, channel int) error {
+	if len(payload) == 0 {
+		return opError("send bytes", enet.ErrInvalidParameter, "empty payload")
+	}
+	return c.Send(target, AppendRaw(nil, c.d, payload), mode, channel)
+}
+
+// Close disconnects from the server (with the client's id as data in the
+// Godot 3 dialect, as Godot's close_connection, 0 in Godot 4) after the
+// queued packets are sent, waits up to ClientConfig.CloseTimeout for the
+// acknowledgement, destroys the host, stops the goroutines and closes the
+// Events channel. Close is idempotent.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.q.stop()
+	})
+	return nil
+}
+
+func (c *Client) run() {
+	defer close(c.done)
+	defer c.q.end()
+	var buf []byte
+	for {
+		select {
+		case <-c.stop:
+			c.shutdown()
+			return
+		default:
+		}
+		ev, err := c.host.ServiceInto(serviceWait, buf)
+		if err != nil {
+			c.lost()
+			return
+		}
+		switch ev.Type {
+		case enet.EventDisconnect:
+			c.lost()
+			return
+		case enet.EventReceive:
+			if cap(ev.Packet) > cap(buf) {
+				buf = ev.Packet[:0]
+			}
+			if c.d == Godot3 {
+				c.receive3(ev)
+			} else {
+				c.receive4(ev)
+			}
+		}
+	}
+}
+
+// lost handles the end of the connection from the server's side.
+func (c *Client) lost() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.host.Destroy()
+	c.q.push(PeerLeft{ID: 1})
+}
+
+func (c *Client) shutdown() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	data := uint32(0)
+	if c.d == Godot3 {
+		data = uint32(c.id)
+	}
+	if c.server.DisconnectLater(data) == nil {
+		deadline := time.Now().Add(c.closeTO)
+		for time.Now().Before(deadline) {
+			ev, err := c.host.ServiceInto(serviceWait, nil)
+			if err != nil || ev.Type == enet.EventDisconnect {
+				break
+			}
+		}
+		c.server.DisconnectNow(data) // no-op once disconnected
+	}
+	c.host.Flush()
+	c.host.Destroy()
+}
+
+func (c *Client) deliver(from int32, ev enet.Event, data []byte) {
+	c.q.push(Packet{
+		From:        from,
+		Channel:     c.d.transferChannel(ev.Channel),
+		ENetChannel: ev.Channel,
+		Mode:        modeOf(ev.Flags),
+		Data:        slices.Clone(data),
+	})
+}
+
+func (c *Client) peerEvent(add bool, id int32) {
+	if id == 1 || id == c.id {
+		return
+	}
+	c.mu.Lock()
+	had := c.known[id]
+	if add {
+		c.known[id] = true
+	} else {
+		delete(c.known, id)
+	}
+	c.mu.Unlock()
+	switch {
+	case add && !had:
+		c.q.push(PeerJoined{ID: id})
+	case !add && had:
+		c.q.push(PeerLeft{ID: id})
+	}
+}
+
+// receive3 applies NetworkedMultiplayerENet's client rules: system messages
+// on channel 0, at least 8 bytes on the data channels, the source taken
+// from the header.
+func (c *Client) receive3(ev enet.Event) {
+	if ev.Channel == g3ChannelConfig {
+		src, target, _, ok := g3ParseHeader(ev.Packet)
+		if !ok {
+			return
+		}
+		// [msg u32][id u32] has the header's layout.
+		switch src {
+		case g3SysAddPeer:
+			c.peerEvent(true, target)
+		case g3SysRemovePeer:
+			c.peerEvent(false, target)
+		}
+		return
+	}
+	src, _, payload, ok := g3ParseHeader(ev.Packet)
+	if !ok {
+		return
+	}
+	c.deliver(int32(src), ev, payload)
+}
+
+// receive4 applies SceneMultiplayer's client rules: SYS ADD_PEER, DEL_PEER
+// and RELAY from the server are consumed, everything else comes from 1.
+func (c *Client) receive4(ev enet.Event) {
+	if len(ev.Packet) == 0 {
+		return
+	}
+	cmd, peer, inner, ok := g4ParseSys(ev.Packet)
+	if !ok {
+		if ev.Packet[0]&g4CmdMask != g4CmdSys {
+			c.deliver(1, ev, ev.Packet)
+		}
+		return
+	}
+	switch cmd {
+	case g4SysAdd:
+		c.peerEvent(true, peer)
+	case g4SysDel:
+		c.peerEvent(false, peer)
+	case g4SysRelay:
+		if len(inner) > 0 {
+			c.deliver(peer, ev, inner)
+		}
+	}
+}

@@ -1,0 +1,478 @@
+package multiplayer
+
+import (
+	"encoding/binary"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/enetgo/enet"
+)
+
+// ServerConfig configures a Server. The zero value gives Godot's defaults:
+// 32 clients, the default channels, relaying on, no compression.
+type ServerConfig struct {
+	// MaxClients is the number of client slots, 1..4095; 0 means 32
+	// (Godot's max_clients).
+	MaxClients int
+	// Channels is the number of custom transfer channels clients may use
+	// besides the defaults. Godot 3: the total channel_count, at least 3;
+	// 0 means 3, and transfer channels 1..Channels-1 are ENet channels.
+	// Godot 4: 0 means ENet's 255 (what Godot 4 servers always use), N
+	// allows transfer channels 1..N on ENet channels 2..N+1.
+	Channels int
+	// NoRelay turns server relaying off (Godot server_relay = false):
+	// clients are not told about each other and can only reach the server.
+	NoRelay bool
+	// RefuseNewConnections starts the server refusing connections
+	// (Godot refuse_new_connections).
+	RefuseNewConnections bool
+	// Compression must match the clients' mode: Godot 3.2 and Godot 4
+	// default to none, Godot 3.4+ to the range coder.
+	Compression enet.CompressionMode
+	// InBandwidth and OutBandwidth limit the host, in bytes per second;
+	// 0 means unlimited.
+	InBandwidth, OutBandwidth int
+	// CloseTimeout bounds how long Close waits for clients to acknowledge
+	// the disconnection; 0 means 1 s.
+	CloseTimeout time.Duration
+}
+
+// serviceWait is how long the service goroutine waits in ENet before it
+// looks at the stop signal. Sends wake it earlier.
+const serviceWait = 20 * time.Millisecond
+
+const defaultCloseTimeout = time.Second
+
+// Server is a Godot-compatible multiplayer server: Godot's
+// NetworkedMultiplayerENet (Godot 3) or ENetMultiplayerPeer with
+// SceneMultiplayer (Godot 4) in server mode. Its id is 1.
+//
+// A Server runs one goroutine that services ENet, assigns ids, relays
+// packets between clients and queues events for Events. All methods are
+// safe for concurrent use. Close stops the goroutines.
+type Server struct {
+	d        Dialect
+	host     *enet.Host
+	channels int // valid transfer channels are 0..channels-1
+	relay    bool
+	closeTO  time.Duration
+
+	mu     sync.Mutex
+	byID   map[int32]*enet.Peer
+	byPeer map[*enet.Peer]int32
+	closed bool
+
+	q         *eventQueue
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// NewServer listens on address:port ("" or "*" for every interface, port 0
+// for any free port, see Port) and serves clients of dialect d
+// (Godot create_server).
+func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, error) {
+	const op = "new server"
+	if !d.valid() {
+		return nil, opError(op, enet.ErrInvalidParameter, "dialect %d", int(d))
+	}
+	if cfg.MaxClients < 0 || cfg.MaxClients > enet.MaxPeers {
+		return nil, opError(op, enet.ErrInvalidParameter, "max clients %d outside 1..%d", cfg.MaxClients, enet.MaxPeers)
+	}
+	hc := enet.HostConfig{MaxPeers: cfg.MaxClients, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
+	s := &Server{d: d, relay: !cfg.NoRelay, closeTO: cfg.CloseTimeout}
+	switch {
+	case d == Godot3 && cfg.Channels == 0:
+		hc.MaxChannels, s.channels = g3DefaultChannels, g3DefaultChannels
+	case d == Godot3:
+		if cfg.Channels < g3DefaultChannels || cfg.Channels > enet.MaxChannels {
+			return nil, opError(op, enet.ErrInvalidParameter, "Godot 3 channel count %d outside 3..255", cfg.Channels)
+		}
+		hc.MaxChannels, s.channels = cfg.Channels, cfg.Channels
+	case cfg.Channels == 0:
+		hc.MaxChannels, s.channels = 0, enet.MaxChannels-g4SystemChannels+1
+	default:
+		if cfg.Channels < 0 || cfg.Channels > enet.MaxChannels-g4SystemChannels {
+			return nil, opError(op, enet.ErrInvalidParameter, "Godot 4 channel count %d outside 0..253", cfg.Channels)
+		}
+		hc.MaxChannels, s.channels = cfg.Channels+g4SystemChannels, cfg.Channels+1
+	}
+	if s.closeTO <= 0 {
+		s.closeTO = defaultCloseTimeout
+	}
+	if address == "" {
+		address = "*"
+	}
+	h, err := enet.CreateHostBound(address, port, hc)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Compression != enet.CompressNone {
+		if err := h.Compress(cfg.Compression); err != nil {
+			h.Destroy()
+			return nil, err
+		}
+	}
+	if cfg.RefuseNewConnections {
+		if err := h.RefuseNewConnections(true); err != nil {
+			h.Destroy()
+			return nil, err
+		}
+	}
+	s.host = h
+	s.byID = make(map[int32]*enet.Peer)
+	s.byPeer = make(map[*enet.Peer]int32)
+	s.q = newEventQueue()
+	s.stop = make(chan struct{})
+	s.done = make(chan struct{})
+	go s.run()
+	return s, nil
+}
+
+// Dialect returns the server's dialect.
+func (s *Server) Dialect() Dialect { return s.d }
+
+// Port returns the UDP port the server listens on, useful after port 0.
+func (s *Server) Port() int { return s.host.LocalPort() }
+
+// Events returns the channel of PeerJoined, PeerLeft and Packet events.
+// Events are queued without limit, so the server never stalls on a slow
+// reader; the channel is closed by Close.
+func (s *Server) Events() <-chan Event { return s.q.out }
+
+// Peers returns the ids of the connected clients in ascending order
+// (Godot's get_peers on the server).
+func (s *Server) Peers() []int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int32, 0, len(s.byID))
+	for id := range s.byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Peer returns the ENet connection of client id, for statistics and
+// timeouts, or nil if id is not connected. Sending on it directly bypasses
+// the dialect's framing.
+func (s *Server) Peer(id int32) *enet.Peer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[id]
+}
+
+// RefuseNewConnections makes the server refuse (true) or accept (false) new
+// clients (Godot set_refuse_new_connections). Refused clients are dropped
+// during the handshake and never reported.
+func (s *Server) RefuseNewConnections(refuse bool) error {
+	return s.host.RefuseNewConnections(refuse)
+}
+
+// Send sends data to target with mode on transfer channel channel (0 for the
+// mode's default channel) as Godot's put_packet with set_target_peer,
+// set_transfer_mode and set_transfer_channel: target 0 sends to every
+// client, N > 1 to client N, -N to every client but N. In the Godot 4
+// dialect data is a SceneMultiplayer packet whose byte 0 is a command; use
+// SendBytes for RAW payloads.
+//
+// Errors wrap enet.ErrInvalidParameter for an unknown target, a bad mode or
+// channel, or empty data, and enet.ErrUnconfigured after Close.
+func (s *Server) Send(target int32, data []byte, mode TransferMode, channel int) error {
+	const op = "send"
+	if err := checkSend(op, s.d, mode, channel, s.channels, data); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed(op)
+	}
+	if target != 0 && s.byID[abs(target)] == nil {
+		return opError(op, enet.ErrInvalidParameter, "unknown target peer %d", target)
+	}
+	if s.d == Godot3 {
+		data = g3Header(1, target, data)
+	}
+	enetCh, flags := s.d.wireFor(mode, channel)
+	return s.sendLocked(target, 0, data, enetCh, flags)
+}
+
+// SendBytes sends payload as Godot's MultiplayerAPI.send_bytes does: after
+// the dialect's RAW command byte (see AppendRaw), so that a GDScript
+// receives it through the network_peer_packet (Godot 3) or peer_packet
+// (Godot 4) signal.
+func (s *Server) SendBytes(target int32, payload []byte, mode TransferMode, channel int) error {
+	if len(payload) == 0 {
+		return opError("send bytes", enet.ErrInvalidParameter, "empty payload")
+	}
+	return s.Send(target, AppendRaw(nil, s.d, payload), mode, channel)
+}
+
+// sendLocked sends data to target (0 all, N one, -N all but N), skipping
+// exclude too, holding s.mu. The first error is returned; the other peers
+// still get the packet.
+func (s *Server) sendLocked(target, exclude int32, data []byte, enetCh int, flags enet.PacketFlags) error {
+	if target > 0 {
+		return s.byID[target].Send(enetCh, data, flags)
+	}
+	var first error
+	for id, p := range s.byID {
+		if id == -target || id == exclude {
+			continue
+		}
+		if err := p.Send(enetCh, data, flags); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// DisconnectPeer disconnects client id (Godot disconnect_peer). With now
+// false the client is told after its queued packets are sent, and PeerLeft
+// follows its acknowledgement; with now true it is dropped at once and
+// PeerLeft is queued immediately. Either way the other clients get the
+// dialect's remove-peer message.
+func (s *Server) DisconnectPeer(id int32, now bool) error {
+	const op = "disconnect peer"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed(op)
+	}
+	p := s.byID[id]
+	if p == nil {
+		return opError(op, enet.ErrInvalidParameter, "unknown peer %d", id)
+	}
+	if !now {
+		return p.DisconnectLater(0)
+	}
+	err := p.DisconnectNow(0)
+	s.removeLocked(p, id)
+	return err
+}
+
+// Close disconnects every client as Godot's close_connection does (with the
+// server's id 1 as data in the Godot 3 dialect, 0 in Godot 4), waits up to
+// ServerConfig.CloseTimeout for them to acknowledge after their queued
+// packets are sent, then destroys the host, stops the goroutines and closes
+// the Events channel. Undelivered events are dropped. Close is idempotent.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.done
+		s.q.stop()
+	})
+	return nil
+}
+
+func (s *Server) disconnectData() uint32 {
+	if s.d == Godot3 {
+		return 1
+	}
+	return 0
+}
+
+func (s *Server) run() {
+	defer close(s.done)
+	defer s.q.end()
+	var buf []byte
+	for {
+		select {
+		case <-s.stop:
+			s.shutdown()
+			return
+		default:
+		}
+		ev, err := s.host.ServiceInto(serviceWait, buf)
+		if err != nil {
+			s.mu.Lock()
+			s.closed = true
+			s.mu.Unlock()
+			s.host.Destroy()
+			return
+		}
+		switch ev.Type {
+		case enet.EventConnect:
+			s.onConnect(ev)
+		case enet.EventDisconnect:
+			s.mu.Lock()
+			if id, ok := s.byPeer[ev.Peer]; ok {
+				s.removeLocked(ev.Peer, id)
+			}
+			s.mu.Unlock()
+		case enet.EventReceive:
+			if cap(ev.Packet) > cap(buf) {
+				buf = ev.Packet[:0]
+			}
+			s.mu.Lock()
+			if id, ok := s.byPeer[ev.Peer]; ok {
+				if s.d == Godot3 {
+					s.receive3(id, ev)
+				} else {
+					s.receive4(id, ev)
+				}
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// shutdown disconnects everyone gracefully, bounded by closeTO.
+func (s *Server) shutdown() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	data := s.disconnectData()
+	pending := map[*enet.Peer]bool{}
+	for _, p := range s.host.Peers() {
+		if p.State() == enet.StateConnected && p.DisconnectLater(data) == nil {
+			pending[p] = true
+		}
+	}
+	deadline := time.Now().Add(s.closeTO)
+	for len(pending) > 0 && time.Now().Before(deadline) {
+		ev, err := s.host.ServiceInto(serviceWait, nil)
+		if err != nil {
+			break
+		}
+		if ev.Type == enet.EventDisconnect {
+			delete(pending, ev.Peer)
+		}
+	}
+	for p := range pending {
+		p.DisconnectNow(data)
+	}
+	s.host.Flush()
+	s.host.Destroy()
+}
+
+func (s *Server) onConnect(ev enet.Event) {
+	id := int32(ev.Data) // like Godot's int conversion: ids >= 2^31 become negative
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id < 2 || s.byID[id] != nil || s.closed {
+		ev.Peer.Reset() // Godot resets silently
+		return
+	}
+	if s.relay {
+		for other, p := range s.byID {
+			s.sendSysLocked(p, true, id)
+			s.sendSysLocked(ev.Peer, true, other)
+		}
+	}
+	s.byID[id] = ev.Peer
+	s.byPeer[ev.Peer] = id
+	s.q.push(PeerJoined{ID: id})
+}
+
+// removeLocked forgets peer id, tells the others and queues PeerLeft.
+func (s *Server) removeLocked(p *enet.Peer, id int32) {
+	delete(s.byID, id)
+	delete(s.byPeer, p)
+	if s.relay {
+		for _, o := range s.byID {
+			s.sendSysLocked(o, false, id)
+		}
+	}
+	s.q.push(PeerLeft{ID: id})
+}
+
+// sendSysLocked sends the dialect's add-peer (add) or remove-peer message
+// about id to p.
+func (s *Server) sendSysLocked(p *enet.Peer, add bool, id int32) {
+	if s.d == Godot3 {
+		msg := uint32(g3SysRemovePeer)
+		if add {
+			msg = g3SysAddPeer
+		}
+		p.Send(g3ChannelConfig, g3SysMsg(msg, id), enet.FlagReliable)
+		return
+	}
+	cmd := byte(g4SysDel)
+	if add {
+		cmd = g4SysAdd
+	}
+	p.Send(g4ChannelReliable, g4Sys(cmd, id, nil), enet.FlagReliable)
+}
+
+func (s *Server) deliver(from int32, ev enet.Event, data []byte) {
+	s.q.push(Packet{
+		From:        from,
+		Channel:     s.d.transferChannel(ev.Channel),
+		ENetChannel: ev.Channel,
+		Mode:        modeOf(ev.Flags),
+		Data:        slices.Clone(data),
+	})
+}
+
+// receive3 applies NetworkedMultiplayerENet's server rules (facts §5.3, §7):
+// no client traffic on channel 0, at least 8 bytes, the true source, and
+// the relay table for targets 1, 0, -N and N.
+func (s *Server) receive3(id int32, ev enet.Event) {
+	if ev.Channel == g3ChannelConfig {
+		return
+	}
+	src, target, payload, ok := g3ParseHeader(ev.Packet)
+	if !ok || src != uint32(id) {
+		return
+	}
+	flags := sendFlags(ev.Flags)
+	switch {
+	case target == 1:
+		s.deliver(id, ev, payload)
+	case !s.relay:
+	case target == 0:
+		s.deliver(id, ev, payload)
+		s.sendLocked(0, id, ev.Packet, ev.Channel, flags)
+	case target < 0:
+		s.sendLocked(target, id, ev.Packet, ev.Channel, flags)
+		if target != -1 {
+			s.deliver(id, ev, payload)
+		}
+	default:
+		if p := s.byID[target]; p != nil {
+			p.Send(ev.Channel, ev.Packet, flags)
+		}
+	}
+}
+
+// receive4 applies SceneMultiplayer's server rules (facts §5.2): SYS
+// packets are consumed (RELAY is relayed), everything else is delivered.
+func (s *Server) receive4(id int32, ev enet.Event) {
+	if len(ev.Packet) == 0 {
+		return
+	}
+	if ev.Packet[0]&g4CmdMask != g4CmdSys {
+		s.deliver(id, ev, ev.Packet)
+		return
+	}
+	cmd, target, inner, ok := g4ParseSys(ev.Packet)
+	if !ok || cmd != g4SysRelay || !s.relay || len(inner) == 0 {
+		return // AUTH without an auth callback, or clients sending ADD/DEL
+	}
+	if target > 0 && s.byID[target] == nil {
+		return
+	}
+	// Rewrite the target as the source and relay with the same mode and
+	// channel, as SceneMultiplayer does.
+	out := slices.Clone(ev.Packet)
+	binary.LittleEndian.PutUint32(out[2:], uint32(id))
+	flags := sendFlags(ev.Flags)
+	if target > 0 {
+		s.byID[target].Send(ev.Channel, out, flags)
+		return
+	}
+	s.sendLocked(target, id, out, ev.Channel, flags)
+	if target != -1 {
+		s.deliver(id, ev, inner)
+	}
+}
+
+func abs(v int32) int32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
