@@ -1,0 +1,308 @@
+// Command gobench is the Go side of the Go/C comparison in bench/run.sh: the
+// workloads of bench/c/enetbench.c through package enet, with the same
+// flags and the same output lines.
+//
+//	gobench -mode server [-addr 127.0.0.1] [-port 7777] [-peers 64] [-shards 0]
+//	gobench -mode client -workload rel32|unrel32|rel1k|pingpong [-conns 1]
+//	        [-duration 2] [-warmup 0.5]
+//	gobench -mode scale [-peers 4095] [-idle 5]
+//
+// The server echoes every packet back on its channel with its flags. With
+// -shards N (N ≥ 1) it is a ShardedHost of N shards instead of one Host.
+// On SIGINT or SIGTERM it prints a SERVER line and exits.
+//
+// Scale mode connects -peers clients (from one client host in a child
+// process) to a server host of that many slots and prints the server's
+// memory per peer and its CPU use while idle.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/enetgo/enet"
+)
+
+type options struct {
+	mode, addr, workload, recv string
+	port, peers, conns, shards int
+	duration, warmup, idle     float64
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.mode, "mode", "client", "server, client, scale or hold (scale's child)")
+	flag.StringVar(&o.addr, "addr", "127.0.0.1", "server address")
+	flag.StringVar(&o.workload, "workload", "rel32", "rel32, unrel32, rel1k or pingpong")
+	flag.StringVar(&o.recv, "recv", "into", "server receive path: into (ServiceInto) or queued (Service+Packet)")
+	flag.IntVar(&o.port, "port", 7777, "server port")
+	flag.IntVar(&o.peers, "peers", 64, "server peer slots")
+	flag.IntVar(&o.conns, "conns", 1, "client connections, each from its own host")
+	flag.IntVar(&o.shards, "shards", 0, "server shards (0: one plain Host)")
+	flag.Float64Var(&o.duration, "duration", 2, "measured seconds")
+	flag.Float64Var(&o.warmup, "warmup", 0.5, "warm-up seconds")
+	flag.Float64Var(&o.idle, "idle", 5, "scale: idle seconds measured")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
+	var err error
+	switch o.mode {
+	case "server":
+		err = runServer(o)
+	case "client":
+		err = runClient(o)
+	case "scale":
+		err = runScale(o)
+	case "hold":
+		err = runHold(o)
+	default:
+		err = fmt.Errorf("unknown -mode %q", o.mode)
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "gobench:", err)
+		os.Exit(1)
+	}
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+func runServer(o options) error {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1}
+	var echoed atomic.Uint64
+	var hosts []*enet.Host
+	t0, c0 := time.Now(), cpuSeconds()
+	report := func() {
+		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
+		var sent, recv uint64 // datagrams, read before the hosts are destroyed
+		for _, h := range hosts {
+			sent += h.Statistic(enet.HostTotalSentPackets)
+			recv += h.Statistic(enet.HostTotalReceivedPackets)
+		}
+		fmt.Printf("SERVER impl=go shards=%d echoed=%d wall_s=%.3f cpu_s=%.3f dgrams_in=%d dgrams_out=%d\n",
+			o.shards, echoed.Load(), wall, cpu, recv, sent)
+	}
+	if o.shards > 0 {
+		s, err := enet.NewShardedHost(o.addr, o.port, o.shards, cfg, func(_ int, ev enet.Event) {
+			if ev.Type == enet.EventReceive {
+				ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags)
+				echoed.Add(1)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "gobench: server on %s:%d, %d shards\n", o.addr, s.Port(), o.shards)
+		for i := range s.Shards() {
+			hosts = append(hosts, s.Host(i))
+		}
+		go func() { <-sig; report(); s.Close() }()
+		return s.Run(context.Background())
+	}
+	h, err := enet.CreateHostBound(o.addr, o.port, cfg)
+	if err != nil {
+		return err
+	}
+	defer h.Destroy()
+	hosts = append(hosts, h)
+	fmt.Fprintf(os.Stderr, "gobench: server on %s:%d\n", o.addr, h.LocalPort())
+	var stop atomic.Bool
+	go func() { <-sig; stop.Store(true) }()
+	buf := make([]byte, 64<<10)
+	for !stop.Load() {
+		var ev enet.Event
+		if o.recv == "queued" {
+			ev, err = h.Service(100 * time.Millisecond)
+		} else {
+			ev, err = h.ServiceInto(100*time.Millisecond, buf)
+		}
+		if err != nil {
+			return err
+		}
+		if ev.Type != enet.EventReceive {
+			continue
+		}
+		data := ev.Packet
+		if o.recv == "queued" {
+			if data, err = ev.Peer.Packet(); err != nil {
+				return err
+			}
+		}
+		ev.Peer.Send(ev.Channel, data, ev.Flags)
+		echoed.Add(1)
+	}
+	report()
+	return nil
+}
+
+type workload struct {
+	name   string
+	size   int
+	window int
+	flags  enet.PacketFlags
+}
+
+var workloads = []workload{
+	{"rel32", 32, 64, enet.FlagReliable},
+	{"unrel32", 32, 64, 0},
+	{"rel1k", 1024, 64, enet.FlagReliable},
+	{"pingpong", 32, 1, enet.FlagReliable},
+}
+
+// Phases of a client run.
+const (
+	phaseConnecting = iota - 1
+	phaseWarmup
+	phaseMeasuring
+	phaseDone
+)
+
+type conn struct {
+	counted, lost uint64
+}
+
+func runClient(o options) error {
+	var w *workload
+	for i := range workloads {
+		if workloads[i].name == o.workload {
+			w = &workloads[i]
+		}
+	}
+	if w == nil || o.conns < 1 {
+		return fmt.Errorf("unknown workload %q or bad -conns", o.workload)
+	}
+	var phase atomic.Int32
+	phase.Store(phaseConnecting)
+	var connected sync.WaitGroup
+	connected.Add(o.conns)
+	conns := make([]conn, o.conns)
+	errs := make(chan error, o.conns)
+	var done sync.WaitGroup
+	for i := range conns {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			if err := clientConn(o, w, &conns[i], &phase, &connected); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	allConnected := make(chan struct{})
+	go func() { connected.Wait(); close(allConnected) }()
+	select {
+	case <-allConnected:
+	case err := <-errs:
+		return err
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("connect timed out")
+	}
+	phase.Store(phaseWarmup)
+	time.Sleep(time.Duration(o.warmup * float64(time.Second)))
+	phase.Store(phaseMeasuring)
+	t0, c0 := time.Now(), cpuSeconds()
+	time.Sleep(time.Duration(o.duration * float64(time.Second)))
+	phase.Store(phaseDone)
+	secs, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
+	done.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	var msgs, lost uint64
+	for _, c := range conns {
+		msgs += c.counted
+		lost += c.lost
+	}
+	rtt := 0.0
+	if msgs > 0 {
+		rtt = secs * 1e6 / (float64(msgs) / float64(w.window*o.conns))
+	}
+	fmt.Printf("RESULT impl=go workload=%s conns=%d size=%d window=%d secs=%.3f msgs=%d "+
+		"rate=%.0f rtt_us=%.2f lost=%d cpu_s=%.3f\n",
+		w.name, o.conns, w.size, w.window, secs, msgs, float64(msgs)/secs, rtt, lost, cpu)
+	return nil
+}
+
+// clientConn runs one connection of a client run until the phase is done.
+func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected *sync.WaitGroup) error {
+	h, err := enet.CreateHost(enet.HostConfig{MaxPeers: 1, MaxChannels: 1})
+	if err != nil {
+		connected.Done()
+		return err
+	}
+	defer h.Destroy()
+	p, err := h.ConnectToHost(o.addr, o.port, 1, 0)
+	if err != nil {
+		connected.Done()
+		return err
+	}
+	payload := make([]byte, w.size)
+	for i := range payload {
+		payload[i] = 'x'
+	}
+	buf := make([]byte, 2048)
+	inflight := 0
+	refill := func() {
+		for inflight < w.window && p.Send(0, payload, w.flags) == nil {
+			inflight++
+		}
+	}
+	var lastRecv time.Time
+	for {
+		ph := phase.Load()
+		if ph == phaseDone {
+			p.DisconnectNow(0)
+			return nil
+		}
+		ev, err := h.ServiceInto(time.Millisecond, buf)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		switch ev.Type {
+		case enet.EventConnect:
+			lastRecv = now
+			refill()
+			connected.Done()
+		case enet.EventReceive:
+			inflight--
+			lastRecv = now
+			if ph == phaseMeasuring {
+				c.counted++
+			}
+			refill()
+		case enet.EventDisconnect:
+			if ph == phaseConnecting {
+				connected.Done()
+			}
+			return fmt.Errorf("disconnected by server")
+		}
+		if w.flags&enet.FlagReliable == 0 && inflight > 0 && now.Sub(lastRecv) > 20*time.Millisecond {
+			c.lost += uint64(inflight) // unreliable: refill
+			inflight = 0
+			lastRecv = now
+			refill()
+		}
+	}
+}
