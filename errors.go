@@ -75,6 +75,9 @@ type OpError struct {
 	Err *Error
 	// Detail says what was wrong; may be empty.
 	Detail string
+	// Cause is an underlying error, such as a variant decoding error; may
+	// be nil.
+	Cause error
 }
 
 // Error returns "enet: op: sentinel message: detail".
@@ -83,11 +86,19 @@ func (e *OpError) Error() string {
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
 	return s
 }
 
-// Unwrap returns the sentinel, for errors.Is.
-func (e *OpError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel and the cause, for errors.Is and errors.As.
+func (e *OpError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Cause}
+}
 
 // opError wraps the sentinel err with the operation name and details.
 func opError(op string, err *Error, format string, args ...any) error {

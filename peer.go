@@ -24,6 +24,24 @@ type Peer struct {
 	connected bool // an EventConnect was seen; guarded by h.mu
 	addr      netip.AddrPort
 	queue     packetQueue // guarded by h.mu
+	traffic   Traffic     // guarded by h.mu
+	encodeMax int         // PutVar limit, 0 for the default; guarded by h.mu
+}
+
+// Traffic counts the packets and payload bytes a peer sent and received
+// through this package's API (ENet's own headers, acknowledgements and
+// resends are not included; see HostStatistic for datagram totals).
+type Traffic struct {
+	PacketsSent, BytesSent         uint64
+	PacketsReceived, BytesReceived uint64
+}
+
+// Traffic returns the peer's packet and byte counters. They stay readable
+// after the peer becomes inactive.
+func (p *Peer) Traffic() Traffic {
+	p.h.mu.Lock()
+	defer p.h.mu.Unlock()
+	return p.traffic
 }
 
 // queuedPacket is a received packet waiting in a peer's queue.
@@ -172,6 +190,10 @@ func (p *Peer) Send(channel int, data []byte, flags PacketFlags) error {
 		return opError(op, ErrFailed, "packet of %d bytes exceeds ENet's %d", len(data), maxPacketSize)
 	}
 	ok := hostSend(p.h.c, p.slot, channel, data, flags)
+	if ok {
+		p.traffic.PacketsSent++
+		p.traffic.BytesSent += uint64(len(data))
+	}
 	p.h.mu.Unlock()
 	if !ok {
 		return opError(op, ErrFailed, "ENet refused the packet")

@@ -113,6 +113,8 @@ func (h *Host) convert(e rawEvent, queue bool, buf []byte) (Event, bool) {
 			return Event{}, false
 		}
 		src := unsafe.Slice((*byte)(e.bytes), e.length)
+		p.traffic.PacketsReceived++
+		p.traffic.BytesReceived += uint64(e.length)
 		ev := Event{Type: EventReceive, Peer: p, Channel: e.channel, Flags: e.flags}
 		if queue {
 			p.queue.push(queuedPacket{data: append([]byte(nil), src...), flags: e.flags})

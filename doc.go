@@ -1,0 +1,102 @@
+// Package enet is a Go binding over the reference C ENet library (reliable,
+// ordered UDP with channels) that behaves like Godot's ENetConnection and
+// ENetPacketPeer, so a Go server is a drop-in peer for Godot games.
+//
+// # Lifecycle
+//
+// A Host (Godot ENetConnection) owns one UDP socket. Create a server with
+// CreateHostBound and a client with CreateHost, then call Service in a loop:
+// it sends what is queued, receives datagrams and returns one Event at a
+// time (connect, disconnect, receive, or none after the timeout).
+//
+//	srv, err := enet.CreateHostBound("*", 7777, enet.HostConfig{MaxPeers: 64})
+//	...
+//	for {
+//		ev, err := srv.Service(100 * time.Millisecond)
+//		if err != nil {
+//			return err // the host was destroyed
+//		}
+//		switch ev.Type {
+//		case enet.EventConnect:    // ev.Peer is new; ev.Data is its connect data
+//		case enet.EventReceive:    // data, _ := ev.Peer.Packet()
+//		case enet.EventDisconnect: // ev.Peer is now inactive for good
+//		}
+//	}
+//
+// A Peer (Godot ENetPacketPeer) stands for one connection. It is active from
+// ConnectToHost (or its incoming EventConnect) until its EventDisconnect, or
+// until Reset or DisconnectNow, or until the host is destroyed; then it is
+// inactive for good and every method returns ErrUnconfigured or a zero
+// value. When ENet reuses the slot for a new connection, that connection
+// gets a new *Peer. Destroy (or Close) frees the host; forgetting it is
+// caught by a GC cleanup, but do not rely on that.
+//
+// # Threading
+//
+// Host and Peer methods are safe for concurrent use. One mutex per host
+// guards every C call on that host and its peers, and no C call blocks while
+// holding it. While Service waits it holds no lock and parks no thread in C:
+// it waits on a duplicate of the ENet socket through Go's netpoller. A Send
+// from another goroutine wakes a waiting Service, which flushes the packet
+// at once. One Service runs at a time per host.
+//
+// # Packet ownership
+//
+// Send copies the data into an ENet packet before it returns. Received
+// packets are copied out of C memory: Service queues a copy on the peer
+// (read it with Peer.Packet), as Godot does; ServiceInto appends it to a
+// buffer you pass, so a server can receive without allocating. No Go
+// pointer is kept in C memory, and C memory is never handed out.
+//
+// # Godot mapping
+//
+//	Godot ENetConnection           this package
+//	create_host(...)               CreateHost(HostConfig{...})
+//	create_host_bound(a, p, ...)   CreateHostBound(a, p, HostConfig{...})
+//	connect_to_host(a, p, ch, d)   Host.ConnectToHost(a, p, ch, d)
+//	service(timeout)               Host.Service(timeout) / Host.ServiceInto
+//	flush()                        Host.Flush
+//	bandwidth_limit(in, out)       Host.BandwidthLimit
+//	channel_limit(n)               Host.ChannelLimit
+//	broadcast(ch, pkt, flags)      Host.Broadcast
+//	compress(mode)                 Host.Compress / Host.CompressLevel
+//	refuse_new_connections(b)      Host.RefuseNewConnections
+//	pop_statistic(s)               Host.PopStatistic (Host.Statistic reads without reset)
+//	get_max_channels()             Host.MaxChannels
+//	get_local_port()               Host.LocalPort (Host.LocalAddr)
+//	get_peers()                    Host.Peers
+//	socket_send(a, p, pkt)         Host.SocketSend
+//	destroy()                      Host.Destroy / Host.Close
+//
+//	Godot ENetPacketPeer           this package
+//	get_channels()                 Peer.Channels
+//	get_packet_flags()             Peer.PacketFlags
+//	get_remote_address()/port()    Peer.RemoteAddress / RemotePort / RemoteAddrPort
+//	get_state()                    Peer.State
+//	get_statistic(s)               Peer.Statistic (Peer.Statistics: all 14)
+//	is_active()                    Peer.IsActive
+//	peer_disconnect(d)             Peer.Disconnect
+//	peer_disconnect_later(d)       Peer.DisconnectLater
+//	peer_disconnect_now(d)         Peer.DisconnectNow
+//	ping() / ping_interval(ms)     Peer.Ping / Peer.PingInterval
+//	reset()                        Peer.Reset
+//	send(ch, pkt, flags)           Peer.Send
+//	set_timeout(t, min, max)       Peer.SetTimeout
+//	throttle_configure(i, a, d)    Peer.ThrottleConfigure
+//	put_packet / get_packet        Peer.PutPacket / Peer.Packet
+//	get_available_packet_count()   Peer.AvailablePacketCount
+//	put_var / get_var              Peer.PutVar / Peer.Var
+//
+// Godot's void methods return an error here where Godot would log one.
+// Errors are sentinels matched with errors.Is (ErrUnconfigured,
+// ErrInvalidParameter, ...), each able to report the Godot Error code it
+// mirrors through GodotCode.
+//
+// # Building
+//
+// The package links the system's ENet (1.3.17 or newer) through pkg-config,
+// plus zlib and zstd for Godot's compressors: on Debian and Ubuntu,
+// apt-get install libenet-dev pkg-config libzstd-dev zlib1g-dev. cgo must be
+// enabled. Upstream ENet speaks IPv4 only; IPv6 addresses are rejected with
+// ErrIPv6Unsupported.
+package enet
