@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // listenUDP opens a plain UDP socket on loopback, closed after the test.
 func listenUDP(t testing.TB) *net.UDPConn {
 	t.Helper()
