@@ -1,0 +1,40 @@
+package multiplayer
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain fails the run if goroutines started by the tests (service loops,
+// event pumps) are still running after every Server and Client was closed.
+func TestMain(m *testing.M) {
+	base := runtime.NumGoroutine()
+	code := m.Run()
+	if code == 0 {
+		if err := checkGoroutines(base); err != nil {
+			fmt.Fprintln(os.Stderr, "leak check:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func checkGoroutines(base int) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			stacks := string(buf[:runtime.Stack(buf, true)])
+			return fmt.Errorf("%d goroutines left (started with %d):\n%s", n, base, strings.TrimSpace(stacks))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
