@@ -127,27 +127,36 @@ static void flz_match_l2(struct flz_out *o, size_t len, uint32_t dist)
 	}
 }
 
-size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
-                                    uint8_t *out, size_t outLimit)
+/* flz_table maps hashes to input positions; 0 is a valid entry, the table
+ * starts out pointing every slot at the first byte. Inputs shorter than 64 KiB
+ * use 16-bit entries, which halves the table clearing that dominates the cost
+ * of compressing an ENet datagram. */
+union flz_table {
+	uint32_t wide[FLZ_HASH_SIZE];
+	uint16_t narrow[FLZ_HASH_SIZE];
+};
+
+#define FLZ_GET(t, narrow, h) ((narrow) ? (size_t)(t)->narrow[h] : (size_t)(t)->wide[h])
+#define FLZ_SET(t, narrow, h, v)                         \
+	do {                                                 \
+		if (narrow)                                      \
+			(t)->narrow[h] = (uint16_t)(v);              \
+		else                                             \
+			(t)->wide[h] = (uint32_t)(v);                \
+	} while (0)
+
+static inline __attribute__((always_inline)) size_t
+flz_compress(int level, int narrow, union flz_table *table, const uint8_t *in, size_t inLen,
+             uint8_t *out, size_t outLimit)
 {
-	/* Positions (offsets into in) indexed by hash; 0 is a valid entry, the
-	 * table starts out pointing every slot at the first byte. */
-	uint32_t table[FLZ_HASH_SIZE];
 	struct flz_out o = {out, out + outLimit, NULL, 0, 0};
 	const size_t maxDist = level == 1 ? FLZ_L1_MAX_DISTANCE : FLZ_L2_MAX_DISTANCE;
 	size_t ip, bound, limit;
 
-	if ((level != 1 && level != 2) || inLen == 0 || inLen > UINT32_MAX)
-		return 0;
-	if (inLen < 4) {
-		/* A single literal run, without the level mark. */
-		if (outLimit < inLen + 1)
-			return 0;
-		out[0] = (uint8_t)(inLen - 1);
-		memcpy(out + 1, in, inLen);
-		return inLen + 1;
-	}
-	memset(table, 0, sizeof table);
+	if (narrow)
+		memset(table->narrow, 0, sizeof table->narrow);
+	else
+		memset(table->wide, 0, sizeof table->wide);
 
 	/* Matches are searched while ip < limit; they never extend to the last
 	 * byte (bound = inLen - 2 is the farthest a match scan goes). The
@@ -172,8 +181,8 @@ size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
 		} else {
 			uint32_t h = flz_hash(in + ip);
 
-			ref = table[h];
-			table[h] = (uint32_t)anchor;
+			ref = FLZ_GET(table, narrow, h);
+			FLZ_SET(table, narrow, h, anchor);
 			dist = anchor - ref;
 			if (dist == 0 || dist >= maxDist || in[ref] != in[ip] ||
 			    in[ref + 1] != in[ip + 1] || in[ref + 2] != in[ip + 2]) {
@@ -235,10 +244,10 @@ size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
 		 * search limit they can never be probed again, and hashing them
 		 * could read beyond the input. */
 		if (ip + 2 < inLen)
-			table[flz_hash(in + ip)] = (uint32_t)ip;
+			FLZ_SET(table, narrow, flz_hash(in + ip), ip);
 		ip++;
 		if (ip + 2 < inLen)
-			table[flz_hash(in + ip)] = (uint32_t)ip;
+			FLZ_SET(table, narrow, flz_hash(in + ip), ip);
 		ip++;
 	}
 	for (; ip < inLen && !o.overflow; ip++)
@@ -249,6 +258,31 @@ size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
 	if (level == 2)
 		out[0] |= 1 << 5;
 	return (size_t)(o.p - out);
+}
+
+size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
+                                    uint8_t *out, size_t outLimit)
+{
+	union flz_table table;
+
+	if ((level != 1 && level != 2) || inLen == 0 || inLen > UINT32_MAX)
+		return 0;
+	if (inLen < 4) {
+		/* A single literal run, without the level mark. */
+		if (outLimit < inLen + 1)
+			return 0;
+		out[0] = (uint8_t)(inLen - 1);
+		memcpy(out + 1, in, inLen);
+		return inLen + 1;
+	}
+	if (inLen <= UINT16_MAX) {
+		if (level == 1)
+			return flz_compress(1, 1, &table, in, inLen, out, outLimit);
+		return flz_compress(2, 1, &table, in, inLen, out, outLimit);
+	}
+	if (level == 1)
+		return flz_compress(1, 0, &table, in, inLen, out, outLimit);
+	return flz_compress(2, 0, &table, in, inLen, out, outLimit);
 }
 
 size_t enetgo_fastlz_decompress(const uint8_t *in, size_t inLen, uint8_t *out,
