@@ -1,0 +1,194 @@
+package multiplayer
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet"
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const godotWait = 10 * time.Second
+
+// field returns the value of key=value in a line of Godot output.
+func field(t *testing.T, line, key string) int32 {
+	t.Helper()
+	for _, f := range strings.Fields(line) {
+		if v, ok := strings.CutPrefix(f, key+"="); ok {
+			n, err := strconv.ParseInt(v, 10, 32)
+			require.NoError(t, err, line)
+			return int32(n)
+		}
+	}
+	require.FailNow(t, "no "+key, line)
+	return 0
+}
+
+// freeUDPPort returns a port that was free a moment ago.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := c.LocalAddr().(*net.UDPAddr).Port
+	require.NoError(t, c.Close())
+	return port
+}
+
+// TestGodot3ClientsThroughGoServer: two real Godot 3.2.3 clients join our
+// Godot3 server, see each other, exchange packets through our relay with
+// every transfer mode and target, and one sees the other leave.
+func TestGodot3ClientsThroughGoServer(t *testing.T) {
+	godottest.Require(t)
+	s := newServer(t, Godot3, ServerConfig{Channels: 4})
+	p := godottest.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_clients.gd", fmt.Sprintf("port=%d", s.Port()))
+	line, err := p.WaitLine("IDS ", godotWait)
+	require.NoError(t, err, p.Output())
+	a, b := field(t, line, "a"), field(t, line, "b")
+	assert.ElementsMatch(t, []int32{a, b}, s.Peers())
+
+	require.NoError(t, s.Send(a, []byte("srv:to-a"), Reliable, 0))
+	require.NoError(t, s.Send(-a, []byte("srv:not-a"), Reliable, 0))
+	require.NoError(t, s.Send(0, []byte("srv:hello"), Reliable, 0))
+
+	var joined, left []int32
+	var got []string
+	deadline := time.After(20 * time.Second)
+	for len(left) < 2 {
+		select {
+		case ev := <-s.Events():
+			switch ev := ev.(type) {
+			case PeerJoined:
+				joined = append(joined, ev.ID)
+			case PeerLeft:
+				left = append(left, ev.ID)
+			case Packet:
+				assert.Equal(t, a, ev.From, "%q", ev.Data)
+				wantMode := TransferMode(ev.Data[len(ev.Data)-1] - '0')
+				assert.Equal(t, wantMode, ev.Mode, "%q", ev.Data)
+				got = append(got, string(ev.Data))
+			}
+		case <-deadline:
+			require.FailNow(t, "Godot clients did not finish", p.Output())
+		}
+	}
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	assert.ElementsMatch(t, []int32{a, b}, joined)
+	assert.Equal(t, []int32{b, a}, left, "B leaves first")
+	var want []string
+	for _, m := range []string{"0", "1", "2"} {
+		want = append(want, "a2all:"+m, "a2notb:"+m, "a2srv:"+m)
+	}
+	assert.ElementsMatch(t, want, got)
+}
+
+// TestGoClientWithGodot3Server: our Godot3 client joins a real Godot 3.2.3
+// server next to a Godot client, exchanges packets with both, and raw ENet
+// clients check the Godot server's silent rules: bad ids are reset, spoofed
+// sources, short packets and channel-0 traffic are dropped.
+func TestGoClientWithGodot3Server(t *testing.T) {
+	godottest.Require(t)
+	port := freeUDPPort(t)
+	goid := RandomID()
+	p := godottest.StartTimeout(t, 40*time.Second, "../testdata/godot3/mp_server.gd",
+		fmt.Sprintf("port=%d", port), fmt.Sprintf("goid=%d", goid))
+	_, err := p.WaitLine("LISTENING", godotWait)
+	require.NoError(t, err, p.Output())
+
+	c := dial(t, Godot3, port, ClientConfig{ID: goid})
+	line, err := p.WaitLine("CLIENT id=", godotWait)
+	require.NoError(t, err, p.Output())
+	cli := field(t, line, "id")
+	expect(t, c.Events(), PeerJoined{ID: cli})
+
+	for _, m := range modes {
+		require.NoError(t, c.Send(1, fmt.Appendf(nil, "go2srv:%d", m), m, 0))
+		require.NoError(t, c.Send(cli, fmt.Appendf(nil, "go2cli:%d", m), m, 0))
+	}
+	require.NoError(t, c.Send(0, []byte("go2all"), Reliable, 0))
+	// The Godot client's packets come through the Godot server's relay;
+	// unreliable ones may overtake others, so collect everything.
+	var fromSrv, fromCli []string
+	for len(fromSrv) < 3 || len(fromCli) < 3 {
+		ev := next(t, c.Events())
+		pk, ok := ev.(Packet)
+		if !ok {
+			continue
+		}
+		m := TransferMode(pk.Data[len(pk.Data)-1] - '0')
+		ch, _ := Godot3.wireFor(m, 0)
+		assert.Equal(t, m, pk.Mode, "%q", pk.Data)
+		assert.Equal(t, ch, pk.ENetChannel, "%q", pk.Data)
+		switch pk.From {
+		case 1:
+			fromSrv = append(fromSrv, string(pk.Data))
+		case cli:
+			fromCli = append(fromCli, string(pk.Data))
+		default:
+			assert.Fail(t, "unexpected source", "%d %q", pk.From, pk.Data)
+		}
+	}
+	assert.ElementsMatch(t, []string{"srv2go:0", "srv2go:1", "srv2go:2"}, fromSrv)
+	assert.ElementsMatch(t, []string{"cli2go:0", "cli2go:1", "cli2go:2"}, fromCli)
+	expect(t, c.Events(), PeerLeft{ID: cli})
+
+	// Raw clients: four bad ids, and 777777 who breaks the packet rules.
+	r := newRawHost(t, false, 5, 0)
+	bad := []uint32{0, 1, 0x80000005, uint32(goid)}
+	for _, data := range bad {
+		rp, err := r.h.ConnectToHost("127.0.0.1", port, 3, data)
+		require.NoError(t, err)
+		require.NoError(t, rp.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+	}
+	good, err := r.h.ConnectToHost("127.0.0.1", port, 3, 777777)
+	require.NoError(t, err)
+	disconnects := 0
+	legit := false
+	until := time.Now().Add(godotWait)
+	for (disconnects < len(bad) || !legit) && time.Now().Before(until) {
+		ev := r.event(20 * time.Millisecond)
+		switch {
+		case ev.Type == enet.EventConnect && ev.Peer == good:
+			send := func(ch int, data []byte) { require.NoError(t, good.Send(ch, data, enet.FlagReliable)) }
+			send(1, g3Header(uint32(cli), 1, []byte("spoof-cli")))
+			send(1, g3Header(uint32(goid), 1, []byte("spoof-go")))
+			send(1, g3Header(uint32(goid), 0, []byte("spoof-all")))
+			send(1, []byte{0x31, 0xdd, 0x0b, 0})
+			send(2, []byte{0x31, 0xdd, 0x0b, 0, 1, 0, 0})
+			send(0, g3Header(777777, 1, []byte("spoof-ch0")))
+			send(1, g3Header(777777, 1, []byte("legit")))
+			send(2, g3Header(777777, goid, []byte("legit2go")))
+		case ev.Type == enet.EventDisconnect:
+			require.NotEqual(t, good, ev.Peer, "777777 must stay connected")
+			disconnects++
+		}
+		_, lerr := p.WaitLine("GOT srv from=777777 ch=1 data=legit", 0)
+		legit = lerr == nil
+	}
+	assert.Equal(t, len(bad), disconnects, "the bad ids are reset and time out")
+	assert.True(t, legit, p.Output())
+	expect(t, c.Events(), PeerJoined{ID: 777777})
+	expect(t, c.Events(), Packet{From: 777777, ENetChannel: 2, Mode: Reliable, Data: []byte("legit2go")})
+	require.NoError(t, good.DisconnectNow(0))
+
+	require.NoError(t, c.Close())
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	connected := map[int32]int{}
+	for _, l := range p.Lines() {
+		if strings.HasPrefix(l, "CONNECTED id=") {
+			connected[field(t, l, "id")]++
+		}
+		assert.NotContains(t, l, "spoof")
+	}
+	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1}, connected,
+		"Godot reported only the good ids, once each")
+}
