@@ -45,6 +45,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"runtime"
+	"time"
 	"unsafe"
 
 	_ "github.com/enetgo/enet/cenet" // compiles the C glue
@@ -110,6 +111,15 @@ func hostPeerCount(h cHost) int { return int(h.host.peerCount) }
 
 // hostService drains ready events into the C batch and returns their count.
 func hostService(h cHost, io bool) int { return int(C.enetgo_service(h, cBool(io))) }
+
+// hostWaitHint returns how long ENet's timers can wait after an empty
+// batch, or -1 for as long as the caller likes.
+func hostWaitHint(h cHost) time.Duration {
+	if h.wait_hint_ms < 0 {
+		return -1
+	}
+	return time.Duration(h.wait_hint_ms) * time.Millisecond
+}
 
 // hostEvent returns event i of the current batch.
 func hostEvent(h cHost, i int) rawEvent {

@@ -106,3 +106,24 @@ func TestDisconnectOfConnectingPeerResetsAtOnce(t *testing.T) {
 	assert.False(t, cp.IsActive(), "ENet resets a peer that was not connected yet")
 	assert.Empty(t, cli.Peers())
 }
+
+func TestTimersRunDuringLongServiceWait(t *testing.T) {
+	p := newPair(t, 1)
+	require.NoError(t, p.cp.SetTimeout(1, 300*time.Millisecond, 800*time.Millisecond))
+	require.NoError(t, p.sp.Reset()) // the server forgets the client silently
+	require.NoError(t, p.cp.Send(0, []byte("lost"), FlagReliable))
+	// One long Service call: resends and the timeout must happen inside it,
+	// not after its 10 s wait.
+	start := time.Now()
+	ev, err := p.cli.Service(10 * time.Second)
+	require.NoError(t, err)
+	for ev.Type == EventNone && time.Since(start) < 10*time.Second {
+		ev, err = p.cli.Service(10 * time.Second)
+		require.NoError(t, err)
+	}
+	took := time.Since(start)
+	assert.Equal(t, EventDisconnect, ev.Type)
+	assert.Same(t, p.cp, ev.Peer)
+	assert.Less(t, took, 2*time.Second, "the timeout fired within one long wait")
+	assert.GreaterOrEqual(t, p.cli.Statistic(HostTotalSentPackets), uint64(3), "resent while waiting")
+}

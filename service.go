@@ -55,11 +55,12 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 			return Event{}, h.gone(op)
 		}
 		ev, ok := h.next(io, queue, buf)
+		hint := hostWaitHint(h.c)
 		h.mu.Unlock()
 		if ok {
 			return ev, nil
 		}
-		if timeout <= 0 || !io || !h.wait(deadline) {
+		if timeout <= 0 || !io || !h.wait(deadline, hint) {
 			return Event{Type: EventNone}, nil
 		}
 	}
@@ -138,15 +139,21 @@ func (h *Host) connectFailure(p *Peer) error {
 		"no answer from %v: no server listening, the server refused or is full, or it uses compression (both ends must use the same mode)", p.addr)
 }
 
-// wait blocks until the socket is readable, a Send wakes it, or deadline
-// passes. It reports false once the deadline has passed.
-func (h *Host) wait(deadline time.Time) bool {
-	if !time.Now().Before(deadline) {
+// wait blocks until the socket is readable, a Send wakes it, deadline
+// passes, or, with hint >= 0, ENet's timers need a service after hint. It
+// reports false once deadline has passed.
+func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
+	now := time.Now()
+	if !now.Before(deadline) {
 		return false
+	}
+	until := deadline
+	if hint >= 0 && now.Add(hint).Before(deadline) {
+		until = now.Add(hint)
 	}
 	h.waiting.Store(true)
 	defer h.waiting.Store(false)
-	if err := h.file.SetReadDeadline(deadline); err != nil {
+	if err := h.file.SetReadDeadline(until); err != nil {
 		return false // closed by Destroy
 	}
 	if h.wake.Swap(false) {

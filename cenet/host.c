@@ -110,6 +110,27 @@ void enetgo_host_destroy(enetgo_host *h)
 	enet_free(h);
 }
 
+/* wait_hint says how long the host may wait before ENet's own timers
+ * (resends, pings, timeouts) need another service call. */
+static int wait_hint(ENetHost *host)
+{
+	int hint = -1;
+	for (ENetPeer *p = host->peers; p < &host->peers[host->peerCount]; p++) {
+		if (p->state == ENET_PEER_STATE_DISCONNECTED || p->state == ENET_PEER_STATE_ZOMBIE)
+			continue;
+		if (!enet_list_empty(&p->outgoingCommands) ||
+		    !enet_list_empty(&p->sentReliableCommands) ||
+		    !enet_list_empty(&p->acknowledgements))
+			return 5;
+		int half = (int)(p->pingInterval / 2);
+		if (half < 5)
+			half = 5;
+		if (hint < 0 || half < hint)
+			hint = half;
+	}
+	return hint;
+}
+
 int enetgo_service(enetgo_host *h, int io)
 {
 	ENetEvent ev;
@@ -153,6 +174,8 @@ int enetgo_service(enetgo_host *h, int io)
 				ev.peer->data = NULL;
 		}
 	}
+	if (h->count == 0)
+		h->wait_hint_ms = wait_hint(h->host);
 	return h->count;
 }
 

@@ -33,6 +33,8 @@ typedef struct {
 	int refuse;             /* refuse new incoming connections */
 	uint64_t service_errors;   /* enet_host_service returned -1 */
 	uint64_t refused;          /* incoming connections refused */
+	int wait_hint_ms;          /* after an empty batch: how long ENet's timers
+	                              can wait (-1: no peers, nothing pending) */
 } enetgo_host;
 
 /* enetgo_init initialises ENet with counting allocator callbacks. Returns
@@ -57,7 +59,11 @@ void enetgo_host_destroy(enetgo_host *h);
  * events into h->events. With io non-zero it services the socket (timeout
  * 0: sends queued commands, receives, dispatches); with io zero it only
  * dispatches what is already received (enet_host_check_events). Service
- * errors are counted and serving goes on. Returns the number of events. */
+ * errors are counted and serving goes on. Returns the number of events.
+ * When it returns 0 it also sets h->wait_hint_ms: 5 while any peer has
+ * queued or unacknowledged commands (so resends are not held back by a
+ * long wait), half the shortest ping interval while peers are connected
+ * (so keep-alive pings go out), and -1 with no peers. */
 int enetgo_service(enetgo_host *h, int io);
 
 /* enetgo_free_batch destroys the packets of the current batch. */
