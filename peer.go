@@ -369,5 +369,8 @@ func (p *Peer) control(op string, call func()) error {
 
 // String describes the peer for logs, such as "peer 3 127.0.0.1:5000".
 func (p *Peer) String() string {
-	return fmt.Sprintf("peer %d %v", p.slot, p.addr)
+	p.h.mu.Lock()
+	addr := p.addr
+	p.h.mu.Unlock()
+	return fmt.Sprintf("peer %d %v", p.slot, addr)
 }
