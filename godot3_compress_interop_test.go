@@ -372,17 +372,18 @@ func g3Until(h *Host, d time.Duration, done func(Event) (bool, error)) error {
 // listens with each compression mode in turn; our client, compressing with the
 // same mode, sends the four kinds of packets with Godot 3's framing and checks
 // the echoes byte for byte. Last, our COMPRESS_NONE client tries a Godot
-// COMPRESS_ZLIB server.
+// COMPRESS_ZLIB server and our COMPRESS_ZLIB client a Godot COMPRESS_NONE
+// server.
 func TestGodot3CompressGodotServer(t *testing.T) {
 	godottest.Require(t)
 	start := time.Now()
-	free := g3FreePorts(t, len(g3Modes)+1)
+	free := g3FreePorts(t, len(g3Modes)+2)
 	ports := make([]string, len(g3Modes))
 	for i := range g3Modes {
 		ports[i] = strconv.Itoa(free[i])
 	}
 	proc := godottest.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_server.gd",
-		"ports="+strings.Join(ports, ","), "mismatch="+strconv.Itoa(free[len(g3Modes)]))
+		"ports="+strings.Join(ports, ","), "mismatch="+strconv.Itoa(free[len(g3Modes)])+","+strconv.Itoa(free[len(g3Modes)+1]))
 	listening := func(t *testing.T, mode string) int {
 		line, err := proc.WaitLine("LISTENING mode="+mode+" ", 15*time.Second)
 		require.NoError(t, err, "Godot output:\n%s", proc.Output())
@@ -447,9 +448,12 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 	}
 	g3LogBytes(t, "our client -> Godot server", bytes)
 
-	t.Run("Mismatch", func(t *testing.T) {
-		port := listening(t, "mismatch")
-		cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: 3}) // COMPRESS_NONE
+	// Our client with one mode against a Godot server with another: the
+	// connect attempt ends in a DISCONNECT whose error names compression.
+	mismatch := func(t *testing.T, ours CompressionMode, theirs string) {
+		port := listening(t, theirs)
+		cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: 3})
+		require.NoError(t, cli.Compress(ours))
 		peer, err := cli.ConnectToHost("127.0.0.1", port, 3, g3ID())
 		require.NoError(t, err)
 		require.NoError(t, peer.SetTimeout(1, 500*time.Millisecond, 1500*time.Millisecond))
@@ -463,11 +467,14 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 			return e.Type == EventDisconnect, nil
 		})
 		require.NoError(t, err)
-		t.Logf("our COMPRESS_NONE client vs Godot COMPRESS_ZLIB server: DISCONNECT after %v, Err: %v; %d datagrams received",
-			time.Since(began).Round(time.Millisecond), ev.Err, cli.Statistic(HostTotalReceivedPackets))
+		t.Logf("our %v client vs Godot %s server: DISCONNECT after %v, %d datagrams received (%d dropped by our decompressor); Err: %v",
+			ours, theirs, time.Since(began).Round(time.Millisecond), cli.Statistic(HostTotalReceivedPackets),
+			cli.Statistic(HostDecompressFailures), ev.Err)
 		require.ErrorIs(t, ev.Err, ErrConnectFailed)
 		assert.Contains(t, ev.Err.Error(), "compression")
-	})
+	}
+	t.Run("MismatchNoneVsZlib", func(t *testing.T) { mismatch(t, CompressNone, "mismatch-zlib") })
+	t.Run("MismatchZlibVsNone", func(t *testing.T) { mismatch(t, CompressZlib, "mismatch-none") })
 
 	out, err := proc.Wait()
 	if err != nil || !godottest.HasLine(out, "PASS") {

@@ -2,16 +2,18 @@
 # compression interop test (godot3_compress_interop_test.go).
 #
 # Arguments: ports=<p0>,<p1>,<p2>,<p3>,<p4> (free ports chosen by the Go test,
-# one per compression mode 0..4) and mismatch=<port>.
+# one per compression mode 0..4) and mismatch=<port>,<port>.
 #
 # For each mode in turn it creates a fresh NetworkedMultiplayerENet server with
 # that compression on 127.0.0.1, prints "LISTENING mode=<m> port=<p>", and
 # echoes every packet back to its sender with the transfer mode named by the
 # packet's first byte, until that client disconnects; then it prints
-# "SERVED mode=<m> echoed=<n>" and moves on. Last it listens with COMPRESS_ZLIB
-# on the mismatch port ("LISTENING mode=mismatch port=<p>") for 3 seconds and
-# prints "MISMATCH connected=<peers that connected>". PASS when every mode
-# was served.
+# "SERVED mode=<m> echoed=<n>" and moves on. Last it listens for 3 seconds
+# with COMPRESS_ZLIB on the first mismatch port ("LISTENING mode=mismatch-zlib
+# port=<p>") and with COMPRESS_NONE on the second ("LISTENING
+# mode=mismatch-none port=<p>"), for clients using another mode, and prints
+# "MISMATCH connected=<peers that connected>". PASS when every mode was
+# served.
 extends SceneTree
 
 var disconnected = false
@@ -82,21 +84,25 @@ func err_check(err, mode):
 		print("PUTFAIL mode=", mode, " error ", err)
 
 
-func serve_mismatch(port):
-	var p = listen(NetworkedMultiplayerENet.COMPRESS_ZLIB, port)
-	if p == null:
+func serve_mismatch(zlib_port, none_port):
+	var z = listen(NetworkedMultiplayerENet.COMPRESS_ZLIB, zlib_port)
+	var n = listen(NetworkedMultiplayerENet.COMPRESS_NONE, none_port)
+	if z == null or n == null:
 		return false
 	connected = 0
-	print("LISTENING mode=mismatch port=", port)
+	print("LISTENING mode=mismatch-zlib port=", zlib_port)
+	print("LISTENING mode=mismatch-none port=", none_port)
 	var deadline = OS.get_ticks_msec() + 3000
 	while OS.get_ticks_msec() < deadline:
-		p.poll()
-		while p.get_available_packet_count() > 0:
-			p.get_packet()
-			print("MISMATCH got a packet")
+		for p in [z, n]:
+			p.poll()
+			while p.get_available_packet_count() > 0:
+				p.get_packet()
+				print("MISMATCH got a packet")
 		OS.delay_msec(2)
 	print("MISMATCH connected=", connected)
-	p.close_connection()
+	z.close_connection()
+	n.close_connection()
 	return true
 
 
@@ -110,8 +116,9 @@ func _init():
 	for mode in range(5):
 		if not serve_mode(mode, int(ports[mode])):
 			bad += 1
-	if arg("mismatch") != "":
-		if not serve_mismatch(int(arg("mismatch"))):
+	var mm = arg("mismatch").split(",")
+	if mm.size() == 2:
+		if not serve_mismatch(int(mm[0]), int(mm[1])):
 			bad += 1
 	if bad > 0:
 		print("FAIL: ", bad, " step(s) failed")
