@@ -38,13 +38,15 @@ size_t enetgo_codec_compress(int mode, int level, const uint8_t *in, size_t inLe
 
 /* enetgo_codec_decompress decompresses in[0:inLen] into out[0:outLimit].
  * Returns the decompressed length, or 0 on any error (corrupt or truncated
- * input, output larger than outLimit). Never reads or writes out of bounds. */
+ * input, output larger than outLimit). Never reads or writes out of bounds.
+ * FastLZ with outLimit < 16 returns 0 (Godot decodes into 16 bytes and
+ * copies outLimit; ENet never passes a limit that small). */
 size_t enetgo_codec_decompress(int mode, const uint8_t *in, size_t inLen,
                                uint8_t *out, size_t outLimit);
 
 /* enetgo_fastlz_compress_level compresses with FastLZ level 1 or 2 (no
- * padding). Returns the compressed length or 0. outLimit must be at least
- * max(66, inLen + inLen/16 + 1)-ish; returns 0 if it could overflow. */
+ * padding). Returns the compressed length, or 0 if the output does not fit
+ * in outLimit. */
 size_t enetgo_fastlz_compress_level(int level, const uint8_t *in, size_t inLen,
                                     uint8_t *out, size_t outLimit);
 
