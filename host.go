@@ -270,8 +270,9 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 	}
 	slot := hostConnect(h.c, netip.AddrPortFrom(ip, uint16(port)), channels, data)
 	if slot < 0 {
+		n := len(h.peers) // read under the lock: Destroy clears h.peers
 		h.mu.Unlock()
-		return nil, opError(op, ErrFailed, "no free peer slot (all %d in use)", len(h.peers))
+		return nil, opError(op, ErrFailed, "no free peer slot (all %d in use)", n)
 	}
 	p := h.attach(slot)
 	h.mu.Unlock()
