@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/enetgo/enet"
+	"github.com/enetgo/enet/multiplayer"
+)
+
+// godotListen runs a Godot multiplayer server until ctx ends or, with
+// --timeout, it is idle.
+func (s *session) godotListen(ctx context.Context) error {
+	o := s.o
+	srv, err := multiplayer.NewServer(o.dialect, o.addr, o.port, multiplayer.ServerConfig{
+		MaxClients:  o.maxPeers,
+		Channels:    o.channels,
+		Compression: o.compress,
+	})
+	if err != nil {
+		return listenError(o, err)
+	}
+	defer srv.Close()
+	s.logf("listening on %s:%d as a %v multiplayer server (id 1)", o.addr, srv.Port(), o.dialect)
+
+	send := func(target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
+		if len(data) == 0 {
+			return nil // Godot drops empty packets
+		}
+		if o.dialect == multiplayer.Godot4 {
+			return srv.SendBytes(target, data, mode, channel)
+		}
+		return srv.Send(target, data, mode, channel)
+	}
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.logf("shutting down")
+			return srv.Close()
+		case ev, ok := <-srv.Events():
+			if !ok {
+				return errors.New("server closed")
+			}
+			if j, isJoin := ev.(multiplayer.PeerJoined); isJoin {
+				s.book.add(srv.Peer(j.ID), j.ID)
+			}
+			pkt, isPacket := s.godotEvent(ev)
+			if isPacket && o.echo {
+				// Send back exactly what arrived: in Godot 4 the payload
+				// still carries its SceneMultiplayer command byte.
+				if err := srv.Send(pkt.From, pkt.Data, pkt.Mode, pkt.Channel); err != nil {
+					s.logf("echo to %d: %v", pkt.From, err)
+				}
+			}
+		case line, ok := <-s.lines:
+			if !ok {
+				s.lines = nil // a server keeps serving after stdin's end
+				continue
+			}
+			s.lastTraffic = time.Now()
+			if len(srv.Peers()) == 0 {
+				s.logf("no client connected; line dropped")
+				continue
+			}
+			if err := send(0, line, o.transferMode(), o.channel); err != nil {
+				s.logf("send: %v", err)
+			}
+		case <-tick.C:
+			s.stats.tick()
+			if s.idle() {
+				s.logf("idle for %v, exiting", o.timeout)
+				return srv.Close()
+			}
+		}
+	}
+}
+
+// godotEvent reports a multiplayer event and returns it as a Packet if it is
+// one.
+func (s *session) godotEvent(ev multiplayer.Event) (multiplayer.Packet, bool) {
+	e := s.book.godot(ev.PeerID())
+	switch ev := ev.(type) {
+	case multiplayer.PeerJoined:
+		s.lastTraffic = time.Now()
+		if !s.o.json {
+			s.logf("godot peer %d joined", ev.ID)
+		}
+		s.out.record(e.rec("connect"))
+	case multiplayer.PeerLeft:
+		if !s.o.json {
+			s.logf("godot peer %d left", ev.ID)
+		}
+		s.out.record(e.rec("disconnect"))
+	case multiplayer.Packet:
+		s.lastTraffic = time.Now()
+		data := ev.Data
+		if s.o.dialect == multiplayer.Godot4 {
+			if payload, ok := multiplayer.DecodeRaw(s.o.dialect, data); ok {
+				data = payload
+			}
+		}
+		r := e.rec("receive")
+		r.Channel = ptr(ev.Channel)
+		r.ENetChannel = ptr(ev.ENetChannel)
+		r.Flags = modeFlagsName(ev.Mode)
+		r.Mode = ev.Mode.String()
+		s.out.packet(r, data)
+		return ev, true
+	}
+	return multiplayer.Packet{}, false
+}
+
+// godotConnect runs a Godot multiplayer client: stdin lines go to the
+// server (id 1).
+func (s *session) godotConnect(ctx context.Context) error {
+	o := s.o
+	type dialed struct {
+		c   *multiplayer.Client
+		err error
+	}
+	done := make(chan dialed, 1)
+	go func() {
+		c, err := multiplayer.Dial(o.dialect, o.host, o.rport, multiplayer.ClientConfig{
+			ID:             int32(o.data),
+			Channels:       o.channels,
+			Compression:    o.compress,
+			ConnectTimeout: o.connectTimeout(),
+			CloseTimeout:   graceTimeout,
+		})
+		done <- dialed{c, err}
+	}()
+	var c *multiplayer.Client
+	select {
+	case d := <-done:
+		if d.err != nil {
+			if errors.Is(d.err, enet.ErrConnectFailed) {
+				return unreachable(o, nil)
+			}
+			return fmt.Errorf("cannot connect to %s: %w", o.target(), d.err)
+		}
+		c = d.c
+	case <-ctx.Done():
+		go func() { // Dial gives up within the connect timeout
+			if d := <-done; d.c != nil {
+				d.c.Close()
+			}
+		}()
+		return fmt.Errorf("interrupted while connecting to %s", o.target())
+	}
+	defer c.Close()
+	s.logf("connected to %s as godot peer %d", o.target(), c.ID())
+
+	send := func(data []byte) error {
+		if len(data) == 0 {
+			return nil
+		}
+		if o.dialect == multiplayer.Godot4 {
+			return c.SendBytes(1, data, o.transferMode(), o.channel)
+		}
+		return c.Send(1, data, o.transferMode(), o.channel)
+	}
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.logf("shutting down")
+			return c.Close()
+		case ev, ok := <-c.Events():
+			if !ok {
+				return nil // the server went away
+			}
+			if j, isJoin := ev.(multiplayer.PeerJoined); isJoin && j.ID == 1 {
+				s.book.add(c.Server(), 1)
+			}
+			s.godotEvent(ev)
+		case line, ok := <-s.lines:
+			if !ok {
+				s.lines = nil
+				return c.Close() // sends what is queued, then disconnects
+			}
+			s.lastTraffic = time.Now()
+			if err := send(line); err != nil {
+				s.logf("send: %v", err)
+			}
+		case <-tick.C:
+			s.stats.tick()
+			if s.idle() {
+				s.logf("idle for %v, disconnecting", o.timeout)
+				return c.Close()
+			}
+		}
+	}
+}

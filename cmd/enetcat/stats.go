@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/enetgo/enet/metrics"
+)
+
+// statsInterval is how often the live table is redrawn.
+const statsInterval = time.Second
+
+// statsRow is one peer's line of the statistics table, also the JSON form
+// of the final summary.
+type statsRow struct {
+	Peer    int    `json:"peer"`
+	GodotID int32  `json:"godot_id,omitempty"`
+	Addr    string `json:"addr"`
+	metrics.PeerSnapshot
+}
+
+func statsRows(book *peerBook) []statsRow {
+	var rows []statsRow
+	for _, e := range book.all() {
+		if e.peer == nil {
+			continue // a Godot client known through the server's relay
+		}
+		rows = append(rows, statsRow{Peer: e.num, GodotID: e.godotID, Addr: e.addr,
+			PeerSnapshot: metrics.SnapshotPeer(e.peer)})
+	}
+	return rows
+}
+
+// formatTable renders rows as an aligned text table.
+func formatTable(rows []statsRow) []byte {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PEER\tGODOT\tADDRESS\tSTATE\tRTT\tLOSS\tTHROTTLE\tSENT\tRECEIVED")
+	for _, r := range rows {
+		godot := "-"
+		if r.GodotID != 0 {
+			godot = fmt.Sprint(r.GodotID)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%dms\t%.1f%%\t%.0f%%\t%d pkt %s\t%d pkt %s\n",
+			r.Peer, godot, r.Addr, r.StateName, r.RTTMillis, 100*r.PacketLoss, 100*r.Throttle,
+			r.PacketsSent, byteCount(r.BytesSent), r.PacketsReceived, byteCount(r.BytesReceived))
+	}
+	tw.Flush()
+	return buf.Bytes()
+}
+
+func byteCount(n uint64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 10<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// statsReporter draws the live table on a terminal and the final summary.
+type statsReporter struct {
+	on   bool
+	out  *output
+	book *peerBook
+	next time.Time
+}
+
+// tick redraws the live table if it is due.
+func (s *statsReporter) tick() {
+	if !s.on || !s.out.live || time.Now().Before(s.next) {
+		return
+	}
+	s.next = time.Now().Add(statsInterval)
+	s.out.showTable(formatTable(statsRows(s.book)))
+}
+
+// final writes the summary: the last table on a terminal, the table or a
+// "stats" record otherwise.
+func (s *statsReporter) final() {
+	if !s.on {
+		return
+	}
+	rows := statsRows(s.book)
+	switch {
+	case s.out.live:
+		s.out.showTable(formatTable(rows))
+	case s.out.json:
+		s.out.record(record{Event: "stats", Stats: rows})
+	default:
+		s.out.write(formatTable(rows))
+	}
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
