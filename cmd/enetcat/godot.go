@@ -86,14 +86,10 @@ func (s *session) godotEvent(ev multiplayer.Event) (multiplayer.Packet, bool) {
 	switch ev := ev.(type) {
 	case multiplayer.PeerJoined:
 		s.lastTraffic = time.Now()
-		if !s.o.json {
-			s.logf("godot peer %d joined", ev.ID)
-		}
+		s.logf("godot peer %d joined", ev.ID)
 		s.out.record(e.rec("connect"))
 	case multiplayer.PeerLeft:
-		if !s.o.json {
-			s.logf("godot peer %d left", ev.ID)
-		}
+		s.logf("godot peer %d left", ev.ID)
 		s.out.record(e.rec("disconnect"))
 	case multiplayer.Packet:
 		s.lastTraffic = time.Now()

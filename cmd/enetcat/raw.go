@@ -81,17 +81,13 @@ func (s *session) handle(ev enet.Event) {
 	case enet.EventConnect:
 		e := s.book.add(ev.Peer, 0)
 		s.lastTraffic = time.Now()
-		if !s.o.json {
-			s.logf("peer %d %s connected (data %d)", e.num, e.addr, ev.Data)
-		}
+		s.logf("peer %d %s connected (data %d)", e.num, e.addr, ev.Data)
 		r := e.rec("connect")
 		r.Data = ptr(ev.Data)
 		s.out.record(r)
 	case enet.EventDisconnect:
 		e := s.book.peer(ev.Peer)
-		if !s.o.json {
-			s.logf("peer %d %s disconnected (data %d)", e.num, e.addr, ev.Data)
-		}
+		s.logf("peer %d %s disconnected (data %d)", e.num, e.addr, ev.Data)
 		r := e.rec("disconnect")
 		r.Data = ptr(ev.Data)
 		s.out.record(r)
