@@ -125,6 +125,8 @@ type proc struct {
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
+	// A race-enabled binary sleeps 1 s before exiting 0 unless told not to.
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
