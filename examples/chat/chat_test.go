@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/enetgo/enet/multiplayer"
+)
+
+// startRoom runs a chat server on a free loopback port.
+func startRoom(t *testing.T) *multiplayer.Server {
+	t.Helper()
+	srv, err := multiplayer.NewServer(multiplayer.Godot3, "127.0.0.1", 0, multiplayer.ServerConfig{})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		newRoom(srv, log.New(io.Discard, "", 0)).run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		srv.Close()
+	})
+	return srv
+}
+
+// waitLine returns the first chat line received by c that contains substr.
+func waitLine(t *testing.T, c *multiplayer.Client, substr string) string {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-c.Events():
+			require.True(t, ok, "events closed waiting for %q", substr)
+			if p, isPacket := ev.(multiplayer.Packet); isPacket && strings.Contains(string(p.Data), substr) {
+				assert.Equal(t, int32(1), p.From, "chat comes from the server")
+				return string(p.Data)
+			}
+		case <-deadline:
+			require.FailNow(t, "no line containing "+substr)
+		}
+	}
+}
+
+func dial(t *testing.T, port int) *multiplayer.Client {
+	t.Helper()
+	c, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestChatRoom(t *testing.T) {
+	srv := startRoom(t)
+	a := dial(t, srv.Port())
+	nameA := "player" + strconv.Itoa(int(a.ID()))
+	assert.Contains(t, waitLine(t, a, "* welcome"), nameA)
+
+	b := dial(t, srv.Port())
+	nameB := "player" + strconv.Itoa(int(b.ID()))
+	welcome := waitLine(t, b, "* welcome")
+	assert.Contains(t, welcome, "2 here")
+	assert.Contains(t, welcome, nameA)
+	waitLine(t, a, "* "+nameB+" joined")
+
+	require.NoError(t, a.Send(1, []byte("/name alice"), multiplayer.Reliable, 0))
+	waitLine(t, a, "* "+nameA+" is now alice")
+	waitLine(t, b, "* "+nameA+" is now alice")
+
+	require.NoError(t, b.Send(1, []byte("hi alice"), multiplayer.Reliable, 0))
+	assert.Equal(t, nameB+": hi alice", waitLine(t, a, "hi alice"))
+	assert.Equal(t, nameB+": hi alice", waitLine(t, b, "hi alice"), "the sender sees its line too")
+
+	require.NoError(t, b.Close())
+	waitLine(t, a, "* "+nameB+" left")
+}
+
+// The GDScript client against the chat server, in a real Godot 3.2.3.
+func TestChatGodotClient(t *testing.T) {
+	godottest.Require(t)
+	srv := startRoom(t)
+	watcher := dial(t, srv.Port())
+	waitLine(t, watcher, "* welcome")
+
+	g := godottest.Start(t, "client.gd", "port="+strconv.Itoa(srv.Port()), "name=gd",
+		"say=hello from godot|second line", "seconds=1.5")
+	waitLine(t, watcher, "joined")
+	assert.Contains(t, waitLine(t, watcher, "hello from godot"), "gd: hello from godot")
+	waitLine(t, watcher, "gd: second line")
+	out, err := g.Wait()
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "connected as peer")
+	assert.Contains(t, out, "* welcome")
+	assert.True(t, godottest.HasLine(out, "gd: hello from godot"), out)
+	waitLine(t, watcher, "* gd left")
+}
