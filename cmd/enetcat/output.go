@@ -103,11 +103,15 @@ func (o *output) record(r record) {
 	o.write(append(b, '\n'))
 }
 
-func (o *output) write(b []byte) {
+func (o *output) write(b []byte) { o.writeTo(o.w, b) }
+
+// writeTo writes b to w, which may be stderr on the same terminal: the live
+// table is erased first and drawn again below b.
+func (o *output) writeTo(w io.Writer, b []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.eraseLocked()
-	o.w.Write(b)
+	w.Write(b)
 	o.drawLocked()
 }
 
@@ -129,12 +133,4 @@ func (o *output) eraseLocked() {
 
 func (o *output) drawLocked() {
 	o.w.Write(o.table)
-}
-
-// clearTable erases the live table for good, before the final summary.
-func (o *output) clearTable() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.eraseLocked()
-	o.table = nil
 }

@@ -76,7 +76,7 @@ type session struct {
 }
 
 func (s *session) logf(format string, args ...any) {
-	fmt.Fprintf(s.stderr, "enetcat: "+format+"\n", args...)
+	s.out.writeTo(s.stderr, fmt.Appendf(nil, "enetcat: "+format+"\n", args...))
 }
 
 // idle reports whether --timeout was given and has passed without traffic.
