@@ -220,6 +220,14 @@ func TestListenIdleTimeout(t *testing.T) {
 	p.stderr.wait(t, "idle")
 }
 
+func TestConnectIdleTimeout(t *testing.T) {
+	srv, port := listen(t)
+	cli := connect(t, srv, port, "--timeout", "500ms")
+	assert.Equal(t, 0, cli.exitCode(t), cli.stderr.String())
+	cli.stderr.wait(t, "idle")
+	srv.stderr.wait(t, "disconnected")
+}
+
 func TestHelp(t *testing.T) {
 	p := start(t, "-h")
 	assert.Equal(t, 0, p.exitCode(t))

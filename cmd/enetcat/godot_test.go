@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"testing"
@@ -103,7 +104,7 @@ func TestGodotConnectToGoServer(t *testing.T) {
 			s, err := multiplayer.NewServer(d, "127.0.0.1", 0, multiplayer.ServerConfig{})
 			require.NoError(t, err)
 			defer s.Close()
-			cli := start(t, "connect", "127.0.0.1:"+strconv.Itoa(s.Port()), godotFlag(d), "--data", "777", "--json")
+			cli := start(t, "connect", "127.0.0.1:"+strconv.Itoa(s.Port()), godotFlag(d), "--data", "777", "--json", "--stats")
 			require.Equal(t, multiplayer.PeerJoined{ID: 777}, nextEvent(t, s.Events()), "--data is the unique id")
 
 			cli.send(t, "from enetcat")
@@ -124,14 +125,25 @@ func TestGodotConnectToGoServer(t *testing.T) {
 			require.NoError(t, cli.stdin.Close())
 			assert.Equal(t, 0, cli.exitCode(t), cli.stderr.String())
 			require.Equal(t, multiplayer.PeerLeft{ID: 777}, nextEvent(t, s.Events()))
+
+			stats := find(decode(t, cli.stdout.Lines()), "stats")
+			require.Len(t, stats, 1)
+			rows := stats[0]["stats"].([]any)
+			require.Len(t, rows, 1, "one row: the server")
+			row := rows[0].(map[string]any)
+			assert.EqualValues(t, 1, row["godot_id"])
+			assert.EqualValues(t, 1, row["packets_received"])
 		})
 	}
 }
 
 func TestGodotConnectUnreachable(t *testing.T) {
-	cli := start(t, "connect", "127.0.0.1:9", "--godot3", "--timeout", "500ms")
+	pc, err := net.ListenPacket("udp4", "127.0.0.1:0") // bound, never answers
+	require.NoError(t, err)
+	defer pc.Close()
+	cli := start(t, "connect", pc.LocalAddr().String(), "--godot3", "--timeout", "500ms")
 	assert.Equal(t, 1, cli.exitCode(t))
-	assert.Contains(t, cli.stderr.wait(t, "cannot connect"), "127.0.0.1:9")
+	assert.Contains(t, cli.stderr.wait(t, "cannot connect"), pc.LocalAddr().String())
 }
 
 // A real Godot 3.2.3 NetworkedMultiplayerENet client against enetcat.
