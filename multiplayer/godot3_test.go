@@ -106,18 +106,31 @@ func TestGoClientWithGodot3Server(t *testing.T) {
 	line, err := p.WaitLine("CLIENT id=", godotWait)
 	require.NoError(t, err, p.Output())
 	cli := field(t, line, "id")
-	expect(t, c.Events(), PeerJoined{ID: cli})
 
-	for _, m := range modes {
-		require.NoError(t, c.Send(1, fmt.Appendf(nil, "go2srv:%d", m), m, 0))
-		require.NoError(t, c.Send(cli, fmt.Appendf(nil, "go2cli:%d", m), m, 0))
-	}
-	require.NoError(t, c.Send(0, []byte("go2all"), Reliable, 0))
-	// The Godot client's packets come through the Godot server's relay;
-	// unreliable ones may overtake others, so collect everything.
+	// The Godot side sends to us as soon as it sees us, possibly before we
+	// hear about its client, and unreliable packets may overtake others:
+	// collect everything in one loop.
 	var fromSrv, fromCli []string
-	for len(fromSrv) < 3 || len(fromCli) < 3 {
-		ev := next(t, c.Events())
+	joined, sent := false, false
+	timeout := time.After(godotWait)
+	for !sent || len(fromSrv) < 3 || len(fromCli) < 3 {
+		if joined && !sent {
+			for _, m := range modes {
+				require.NoError(t, c.Send(1, fmt.Appendf(nil, "go2srv:%d", m), m, 0))
+				require.NoError(t, c.Send(cli, fmt.Appendf(nil, "go2cli:%d", m), m, 0))
+			}
+			require.NoError(t, c.Send(0, []byte("go2all"), Reliable, 0))
+			sent = true
+		}
+		var ev Event
+		select {
+		case ev = <-c.Events():
+		case <-timeout:
+			require.FailNow(t, "packets missing", "server %q client %q\n%s", fromSrv, fromCli, p.Output())
+		}
+		if ev == (PeerJoined{ID: cli}) {
+			joined = true
+		}
 		pk, ok := ev.(Packet)
 		if !ok {
 			continue

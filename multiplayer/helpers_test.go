@@ -17,6 +17,9 @@ var modes = []TransferMode{Unreliable, UnreliableOrdered, Reliable}
 
 func newServer(t *testing.T, d Dialect, cfg ServerConfig) *Server {
 	t.Helper()
+	if cfg.CloseTimeout == 0 {
+		cfg.CloseTimeout = 300 * time.Millisecond // raw test clients stop servicing first
+	}
 	s, err := NewServer(d, "127.0.0.1", 0, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

@@ -42,6 +42,7 @@ func _on_srv_disconnected(id):
 
 func _on_cli_connected(id):
 	cli_seen[id] = true
+	print("CLIENT SEES id=", id)
 
 
 func drain(p, who):
@@ -89,6 +90,7 @@ func _init():
 	var modes = [NetworkedMultiplayerPeer.TRANSFER_MODE_UNRELIABLE, NetworkedMultiplayerPeer.TRANSFER_MODE_UNRELIABLE_ORDERED, NetworkedMultiplayerPeer.TRANSFER_MODE_RELIABLE]
 	var cli_id = 0
 	var sent = false
+	var sent_at = 0
 	var deadline = OS.get_ticks_msec() + 25000
 	while OS.get_ticks_msec() < deadline and not srv_left.has(goid):
 		srv.poll()
@@ -101,6 +103,8 @@ func _init():
 				print("CLIENT id=", cli_id)
 			if not sent and srv_seen.has(goid) and cli_seen.has(goid):
 				sent = true
+				sent_at = OS.get_ticks_msec()
+				print("SENDING")
 				for m in modes:
 					if not send(srv, goid, m, "srv2go:%d" % m) or not send(cli, goid, m, "cli2go:%d" % m):
 						fail("put_packet")
@@ -109,7 +113,9 @@ func _init():
 			for m in modes:
 				if not find("cli", goid, "go2cli:%d" % m):
 					all = false
-			if all and find("cli", goid, "go2all"):
+			# close_connection is disconnect_now: packets put just before it can
+			# be lost (the server dispatches the disconnect first), so wait.
+			if all and find("cli", goid, "go2all") and sent and OS.get_ticks_msec() > sent_at + 300:
 				print("CLIENT LEAVING")
 				cli.close_connection()
 				cli = null
