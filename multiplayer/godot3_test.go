@@ -205,3 +205,36 @@ func TestGoClientWithGodot3Server(t *testing.T) {
 	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1}, connected,
 		"Godot reported only the good ids, once each")
 }
+
+// TestGodot3SendBytes: a real Godot 3.2.3 client using
+// get_tree().multiplayer.send_bytes and the network_peer_packet signal talks
+// RAW packets with our server through SendBytes and DecodeRaw.
+func TestGodot3SendBytes(t *testing.T) {
+	godottest.Require(t)
+	s := newServer(t, Godot3, ServerConfig{})
+	p := godottest.StartTimeout(t, 20*time.Second, "../testdata/godot3/mp_raw.gd", fmt.Sprintf("port=%d", s.Port()))
+	var id int32
+	var got []byte
+	deadline := time.After(godotWait)
+	for got == nil {
+		select {
+		case ev := <-s.Events():
+			switch ev := ev.(type) {
+			case PeerJoined:
+				id = ev.ID
+				require.NoError(t, s.SendBytes(id, []byte("raw from go"), Reliable, 0))
+			case Packet:
+				assert.Equal(t, id, ev.From)
+				payload, ok := DecodeRaw(Godot3, ev.Data)
+				require.True(t, ok, "%q", ev.Data)
+				got = payload
+			}
+		case <-deadline:
+			require.FailNow(t, "no RAW packet", p.Output())
+		}
+	}
+	assert.Equal(t, "hello raw", string(got))
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+}
