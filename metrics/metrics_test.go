@@ -105,10 +105,15 @@ func TestSnapshotDestroyedHost(t *testing.T) {
 	assert.NotNil(t, s.Peers, "peers encode as [] rather than null")
 }
 
+var publishRuns int
+
 func TestPublishJSON(t *testing.T) {
 	srv, _, _ := pair(t)
-	metrics.Publish("enet_test_host", srv)
-	v := expvar.Get("enet_test_host")
+	// expvar names are global: a fresh one for every run of -count.
+	publishRuns++
+	name := "enet_test_host_" + strconv.Itoa(publishRuns)
+	metrics.Publish(name, srv)
+	v := expvar.Get(name)
 	require.NotNil(t, v)
 
 	var got map[string]any
@@ -126,5 +131,5 @@ func TestPublishJSON(t *testing.T) {
 		assert.Contains(t, peer, key)
 	}
 
-	assert.Panics(t, func() { metrics.Publish("enet_test_host", srv) }, "duplicate names panic like expvar.Publish")
+	assert.Panics(t, func() { metrics.Publish(name, srv) }, "duplicate names panic like expvar.Publish")
 }
