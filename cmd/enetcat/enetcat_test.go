@@ -238,6 +238,14 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+func TestSubcommandHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"listen", "-h"}, strings.NewReader(""), &stdout, &stderr)
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, usageText, stdout.String(), "printed once")
+	assert.Empty(t, stderr.String())
+}
+
 func TestBadFlags(t *testing.T) {
 	// The binary: a bad flag exits 2 with a message.
 	p := start(t, "listen", "--port", "0", "--flags", "bogus")
@@ -265,7 +273,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"connect"}, "HOST:PORT"},
 		{[]string{"connect", "localhost"}, "HOST:PORT"},
 		{[]string{"connect", "localhost:0"}, "bad port"},
-		{[]string{"connect", "localhost:1", "--data", "-1"}, "--data"},
+		{[]string{"connect", "localhost:1", "--data", "-1"}, "flag -data"},
 		{[]string{"connect", "localhost:1", "--echo"}, "not defined"},
 	} {
 		var stdout, stderr bytes.Buffer

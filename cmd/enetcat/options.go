@@ -145,7 +145,8 @@ bad command line.
 func newFlagSet(name string, o *options, stderr io.Writer) (*flag.FlagSet, *string, *string) {
 	fs := flag.NewFlagSet("enetcat "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
+	// run prints the usage for -h, and a hint for bad flags.
+	fs.Usage = func() {}
 	fs.IntVar(&o.channels, "channels", 0, "")
 	fs.Func("data", "", func(s string) error {
 		v, err := strconv.ParseUint(s, 0, 32)
