@@ -11,7 +11,7 @@ import (
 	"github.com/enetgo/enet"
 )
 
-// newHost applies --compress to a new host, destroying it on failure.
+// setup applies --compress to a new host, destroying it on failure.
 func (s *session) setup(h *enet.Host) error {
 	if err := h.Compress(s.o.compress); err != nil {
 		h.Destroy()
