@@ -108,7 +108,9 @@ connect talks to one server: stdin lines go to it, and at stdin's end enetcat
 disconnects gracefully and exits 0.
 
 Options (both modes):
-  --channels N     ENet channels per connection, 1..255; 0 means 255 (default 0)
+  --channels N     ENet channels per connection, 1..255; 0 means 255 (default 0).
+                   --godot3: Godot's channel_count (at least 3; 0 means 3);
+                   --godot4: custom transfer channels (0 means all)
   --channel C      channel of sent packets (default 0)
   --flags F        reliable|unreliable|unsequenced|fragment for sent packets
                    (default reliable)
