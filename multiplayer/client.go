@@ -32,6 +32,14 @@ type ClientConfig struct {
 	// CloseTimeout bounds how long Close waits for the server to
 	// acknowledge the disconnection; 0 means 1 s.
 	CloseTimeout time.Duration
+	// Auth turns on SceneMultiplayer's authentication with the server
+	// (Godot4 dialect only; the server needs an auth_callback too):
+	// PeerJoined{ID: 1} comes, and Send works, only once both sides
+	// completed. It is called with peer 1.
+	Auth AuthFunc
+	// AuthTimeout is how long the server may take to authenticate; 0 means
+	// 3 s (Godot's auth_timeout).
+	AuthTimeout time.Duration
 }
 
 const defaultConnectTimeout = 5 * time.Second
@@ -53,9 +61,11 @@ type Client struct {
 	channels int // valid transfer channels are 0..channels-1
 	closeTO  time.Duration
 
-	mu     sync.Mutex
-	known  map[int32]bool // the server (1) and the peers it announced
-	closed bool
+	auth    AuthFunc
+	mu      sync.Mutex
+	known   map[int32]bool // the server (1) and the peers it announced
+	pending *authPeer      // non-nil while authenticating with the server
+	closed  bool
 
 	q         *eventQueue
 	stop      chan struct{}
@@ -77,7 +87,8 @@ func RandomID() int32 {
 // create_client) and returns once the connection is up. The first event is
 // PeerJoined{ID: 1}, as Godot's peer_connected(1). Dial fails with an error
 // wrapping enet.ErrConnectFailed if the server does not answer within
-// ClientConfig.ConnectTimeout. Note that a server that rejects the id
+// ClientConfig.ConnectTimeout. With ClientConfig.Auth, PeerJoined{ID: 1}
+// comes only after authentication. Note that a server that rejects the id
 // (Godot resets the connection silently) looks connected at first and
 // then times out.
 func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error) {
@@ -85,7 +96,10 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 	if !d.valid() {
 		return nil, opError(op, enet.ErrInvalidParameter, "dialect %d", int(d))
 	}
-	c := &Client{d: d, id: cfg.ID, closeTO: cfg.CloseTimeout}
+	c := &Client{d: d, id: cfg.ID, closeTO: cfg.CloseTimeout, auth: cfg.Auth}
+	if c.auth != nil && d != Godot4 {
+		return nil, opError(op, enet.ErrInvalidParameter, "authentication needs the Godot4 dialect")
+	}
 	if c.id == 0 {
 		c.id = RandomID()
 	}
@@ -162,9 +176,18 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 		}
 	}
 	c.host, c.server = h, p
-	c.known = map[int32]bool{1: true}
+	c.known = map[int32]bool{}
 	c.q = newEventQueue()
-	c.q.push(PeerJoined{ID: 1})
+	if c.auth == nil {
+		c.known[1] = true
+		c.q.push(PeerJoined{ID: 1})
+	} else {
+		authTO := cfg.AuthTimeout
+		if authTO <= 0 {
+			authTO = defaultAuthTimeout
+		}
+		c.pending = &authPeer{id: 1, peer: p, deadline: time.Now().Add(authTO)}
+	}
 	c.stop = make(chan struct{})
 	c.done = make(chan struct{})
 	go c.run()
@@ -177,9 +200,10 @@ func (c *Client) ID() int32 { return c.id }
 // Dialect returns the client's dialect.
 func (c *Client) Dialect() Dialect { return c.d }
 
-// Events returns the channel of PeerJoined, PeerLeft and Packet events.
-// Events are queued without limit; the channel is closed after
-// PeerLeft{ID: 1} (the server went away) or by Close.
+// Events returns the channel of PeerJoined, PeerLeft, Packet and AuthFailed
+// events. Events are queued without limit; the channel is closed after
+// PeerLeft{ID: 1} (the server went away), after AuthFailed{ID: 1}, or by
+// Close.
 func (c *Client) Events() <-chan Event { return c.q.out }
 
 // Peers returns the ids the client knows in ascending order: 1 for the
@@ -218,6 +242,9 @@ func (c *Client) Send(target int32, data []byte, mode TransferMode, channel int)
 	defer c.mu.Unlock()
 	if c.closed {
 		return errClosed(op)
+	}
+	if c.pending != nil {
+		return opError(op, enet.ErrUnconfigured, "still authenticating")
 	}
 	if target != 0 && !c.known[abs(target)] {
 		return opError(op, enet.ErrInvalidParameter, "unknown target peer %d", target)
@@ -259,6 +286,11 @@ func (c *Client) run() {
 	defer close(c.done)
 	defer c.q.end()
 	var buf []byte
+	if c.pending != nil {
+		c.mu.Lock()
+		c.authLocked(nil)
+		c.mu.Unlock()
+	}
 	for {
 		select {
 		case <-c.stop:
@@ -285,16 +317,53 @@ func (c *Client) run() {
 				c.receive4(ev)
 			}
 		}
+		c.mu.Lock()
+		if c.pending != nil && time.Now().After(c.pending.deadline) {
+			c.rejectLocked()
+		}
+		c.mu.Unlock()
 	}
+}
+
+// authLocked runs the AuthFunc with data (nil to start) for the server.
+func (c *Client) authLocked(data []byte) {
+	admit, err := c.pending.call(c.auth, data)
+	switch {
+	case err != nil:
+		c.rejectLocked()
+	case admit:
+		c.admitLocked()
+	}
+}
+
+func (c *Client) admitLocked() {
+	c.pending = nil
+	c.known[1] = true
+	c.q.push(PeerJoined{ID: 1})
+}
+
+// rejectLocked ends a failed authentication: the client disconnects, as
+// Godot's disconnect_peer(1), and the end of the connection follows.
+func (c *Client) rejectLocked() {
+	c.pending = nil
+	c.server.Disconnect(0)
+	c.q.push(AuthFailed{ID: 1})
 }
 
 // lost handles the end of the connection from the server's side.
 func (c *Client) lost() {
 	c.mu.Lock()
 	c.closed = true
+	admitted := c.known[1]
+	if c.pending != nil {
+		c.pending = nil
+		c.q.push(AuthFailed{ID: 1})
+	}
 	c.mu.Unlock()
 	c.host.Destroy()
-	c.q.push(PeerLeft{ID: 1})
+	if admitted {
+		c.q.push(PeerLeft{ID: 1})
+	}
 }
 
 func (c *Client) shutdown() {
@@ -380,6 +449,21 @@ func (c *Client) receive4(ev enet.Event) {
 	if len(ev.Packet) == 0 {
 		return
 	}
+	c.mu.Lock()
+	if a := c.pending; a != nil {
+		admit, process, err := a.receive(c.auth, ev.Packet)
+		switch {
+		case err != nil:
+			c.rejectLocked()
+		case admit:
+			c.admitLocked()
+		}
+		if !process {
+			c.mu.Unlock()
+			return
+		}
+	}
+	c.mu.Unlock()
 	cmd, peer, inner, ok := g4ParseSys(ev.Packet)
 	if !ok {
 		if ev.Packet[0]&g4CmdMask != g4CmdSys {

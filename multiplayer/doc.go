@@ -18,9 +18,10 @@
 // N+1. Peer lists and relaying are SYS packets [7][cmd][id i32] with cmd
 // ADD_PEER 1, DEL_PEER 2 and RELAY 3. In this dialect the data of Send and
 // Packet is a SceneMultiplayer packet: its byte 0 is a command (3 for RAW,
-// see SendBytes). AUTH (SYS cmd 0) is not implemented: a server drops AUTH
-// packets, as a Godot server without an auth callback does, and a client
-// ignores them.
+// see SendBytes). Authentication (SYS AUTH, [7][0][data], with [7][0]
+// meaning "completed") is available through ServerConfig.Auth and
+// ClientConfig.Auth; without them a server drops AUTH packets and admits
+// clients at once, as a Godot server without an auth_callback does.
 //
 // In both dialects the server's id is 1 and a client's id is a random 31-bit
 // number of at least 2 sent as the ENet connect data.
@@ -29,13 +30,16 @@
 //
 // NewServer listens; Dial connects and returns once the connection is up.
 // Each runs one goroutine that services ENet and queues events, without
-// limit, for the Events channel: PeerJoined, PeerLeft and Packet. A server
+// limit, for the Events channel: PeerJoined, PeerLeft, Packet and, with
+// authentication, AuthFailed. A server
 // reports every client that joins and leaves; a client reports the server
 // (PeerJoined{ID: 1} first, PeerLeft{ID: 1} last) and the other clients the
 // server announces. Close disconnects gracefully (queued packets go out
 // first, bounded by a timeout), stops the goroutines and closes Events.
 //
-// All methods are safe for concurrent use. Received packet data belongs to
+// All methods are safe for concurrent use, except from inside an AuthFunc,
+// which runs in the service goroutine with the state locked and must not
+// call the Server's or Client's methods. Received packet data belongs to
 // the receiver; Send copies its argument.
 //
 // # Targets and transfer modes

@@ -3,7 +3,7 @@ package multiplayer
 import "sync"
 
 // Event is what Server.Events and Client.Events deliver: a PeerJoined,
-// a PeerLeft or a Packet.
+// a PeerLeft, a Packet or an AuthFailed.
 type Event interface {
 	// PeerID returns the peer the event is about: the joining or leaving
 	// peer, or a packet's source.

@@ -36,6 +36,13 @@ type ServerConfig struct {
 	// CloseTimeout bounds how long Close waits for clients to acknowledge
 	// the disconnection; 0 means 1 s.
 	CloseTimeout time.Duration
+	// Auth turns on SceneMultiplayer's authentication (Godot4 dialect
+	// only): a client is admitted only after Auth and the client both
+	// complete. The client must have an auth_callback too.
+	Auth AuthFunc
+	// AuthTimeout is how long a client may take to authenticate; 0 means
+	// 3 s (Godot's auth_timeout).
+	AuthTimeout time.Duration
 }
 
 // serviceWait is how long the service goroutine waits in ENet before it
@@ -58,10 +65,14 @@ type Server struct {
 	relay    bool
 	closeTO  time.Duration
 
-	mu     sync.Mutex
-	byID   map[int32]*enet.Peer
-	byPeer map[*enet.Peer]int32
-	closed bool
+	auth    AuthFunc
+	authTO  time.Duration
+	mu      sync.Mutex
+	conns   map[*enet.Peer]int32 // every connection with a valid id
+	ids     map[int32]*enet.Peer // the same, by id: ids in use
+	byID    map[int32]*enet.Peer // admitted peers (all of ids unless authenticating)
+	pending map[int32]*authPeer  // peers still authenticating
+	closed  bool
 
 	q         *eventQueue
 	stop      chan struct{}
@@ -101,6 +112,13 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 	if s.closeTO <= 0 {
 		s.closeTO = defaultCloseTimeout
 	}
+	if cfg.Auth != nil && d != Godot4 {
+		return nil, opError(op, enet.ErrInvalidParameter, "authentication needs the Godot4 dialect")
+	}
+	s.auth, s.authTO = cfg.Auth, cfg.AuthTimeout
+	if s.authTO <= 0 {
+		s.authTO = defaultAuthTimeout
+	}
 	if address == "" {
 		address = "*"
 	}
@@ -121,8 +139,10 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 		}
 	}
 	s.host = h
+	s.conns = make(map[*enet.Peer]int32)
+	s.ids = make(map[int32]*enet.Peer)
 	s.byID = make(map[int32]*enet.Peer)
-	s.byPeer = make(map[*enet.Peer]int32)
+	s.pending = make(map[int32]*authPeer)
 	s.q = newEventQueue()
 	s.stop = make(chan struct{})
 	s.done = make(chan struct{})
@@ -136,7 +156,8 @@ func (s *Server) Dialect() Dialect { return s.d }
 // Port returns the UDP port the server listens on, useful after port 0.
 func (s *Server) Port() int { return s.host.LocalPort() }
 
-// Events returns the channel of PeerJoined, PeerLeft and Packet events.
+// Events returns the channel of PeerJoined, PeerLeft, Packet and (with
+// ServerConfig.Auth) AuthFailed events.
 // Events are queued without limit, so the server never stalls on a slow
 // reader; the channel is closed by Close.
 func (s *Server) Events() <-chan Event { return s.q.out }
@@ -241,7 +262,7 @@ func (s *Server) DisconnectPeer(id int32, now bool) error {
 	if s.closed {
 		return errClosed(op)
 	}
-	p := s.byID[id]
+	p := s.ids[id]
 	if p == nil {
 		return opError(op, enet.ErrInvalidParameter, "unknown peer %d", id)
 	}
@@ -249,7 +270,7 @@ func (s *Server) DisconnectPeer(id int32, now bool) error {
 		return p.DisconnectLater(0)
 	}
 	err := p.DisconnectNow(0)
-	s.removeLocked(p, id)
+	s.forgetLocked(p, id)
 	return err
 }
 
@@ -298,8 +319,8 @@ func (s *Server) run() {
 			s.onConnect(ev)
 		case enet.EventDisconnect:
 			s.mu.Lock()
-			if id, ok := s.byPeer[ev.Peer]; ok {
-				s.removeLocked(ev.Peer, id)
+			if id, ok := s.conns[ev.Peer]; ok {
+				s.forgetLocked(ev.Peer, id)
 			}
 			s.mu.Unlock()
 		case enet.EventReceive:
@@ -307,16 +328,59 @@ func (s *Server) run() {
 				buf = ev.Packet[:0]
 			}
 			s.mu.Lock()
-			if id, ok := s.byPeer[ev.Peer]; ok {
-				if s.d == Godot3 {
-					s.receive3(id, ev)
-				} else {
-					s.receive4(id, ev)
-				}
-			}
+			s.receiveLocked(ev)
 			s.mu.Unlock()
 		}
+		if s.auth != nil {
+			s.expireAuth()
+		}
 	}
+}
+
+func (s *Server) receiveLocked(ev enet.Event) {
+	id, ok := s.conns[ev.Peer]
+	if !ok {
+		return
+	}
+	if a := s.pending[id]; a != nil {
+		admit, process, err := a.receive(s.auth, ev.Packet)
+		if err != nil {
+			s.rejectLocked(a)
+			return
+		}
+		if admit {
+			delete(s.pending, id)
+			s.admitLocked(ev.Peer, id)
+		}
+		if !process {
+			return
+		}
+	}
+	if s.d == Godot3 {
+		s.receive3(id, ev)
+	} else {
+		s.receive4(id, ev)
+	}
+}
+
+// expireAuth disconnects peers whose authentication timed out.
+func (s *Server) expireAuth() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	for _, a := range s.pending {
+		if now.After(a.deadline) {
+			s.rejectLocked(a)
+		}
+	}
+}
+
+// rejectLocked ends a failed authentication: the peer is disconnected
+// (Godot's disconnect_peer) and reported as AuthFailed.
+func (s *Server) rejectLocked(a *authPeer) {
+	delete(s.pending, a.id)
+	a.peer.Disconnect(0)
+	s.q.push(AuthFailed{ID: a.id})
 }
 
 // shutdown disconnects everyone gracefully, bounded by closeTO.
@@ -352,25 +416,51 @@ func (s *Server) onConnect(ev enet.Event) {
 	id := int32(ev.Data) // like Godot's int conversion: ids >= 2^31 become negative
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if id < 2 || s.byID[id] != nil || s.closed {
+	if id < 2 || s.ids[id] != nil || s.closed {
 		ev.Peer.Reset() // Godot resets silently
 		return
 	}
+	s.conns[ev.Peer] = id
+	s.ids[id] = ev.Peer
+	if s.auth == nil {
+		s.admitLocked(ev.Peer, id)
+		return
+	}
+	a := &authPeer{id: id, peer: ev.Peer, deadline: time.Now().Add(s.authTO)}
+	s.pending[id] = a
+	if _, err := a.call(s.auth, nil); err != nil {
+		s.rejectLocked(a)
+	}
+}
+
+// admitLocked makes id a full peer: the others hear of it (ADD_PEER) and
+// it hears of them, and PeerJoined is queued.
+func (s *Server) admitLocked(p *enet.Peer, id int32) {
 	if s.relay {
-		for other, p := range s.byID {
-			s.sendSysLocked(p, true, id)
-			s.sendSysLocked(ev.Peer, true, other)
+		for other, o := range s.byID {
+			s.sendSysLocked(o, true, id)
+			s.sendSysLocked(p, true, other)
 		}
 	}
-	s.byID[id] = ev.Peer
-	s.byPeer[ev.Peer] = id
+	s.byID[id] = p
 	s.q.push(PeerJoined{ID: id})
 }
 
-// removeLocked forgets peer id, tells the others and queues PeerLeft.
-func (s *Server) removeLocked(p *enet.Peer, id int32) {
+// forgetLocked forgets connection id. An admitted peer is announced to the
+// others as gone and PeerLeft is queued; an authenticating one is reported
+// as AuthFailed.
+func (s *Server) forgetLocked(p *enet.Peer, id int32) {
+	delete(s.conns, p)
+	delete(s.ids, id)
+	if s.pending[id] != nil {
+		delete(s.pending, id)
+		s.q.push(AuthFailed{ID: id})
+		return
+	}
+	if s.byID[id] == nil {
+		return
+	}
 	delete(s.byID, id)
-	delete(s.byPeer, p)
 	if s.relay {
 		for _, o := range s.byID {
 			s.sendSysLocked(o, false, id)
