@@ -477,7 +477,9 @@ func (c *Client) receive4(ev enet.Event) {
 	case g4SysDel:
 		c.peerEvent(false, peer)
 	case g4SysRelay:
-		if len(inner) > 0 {
+		// Godot processes the inner packet as a normal one, so an inner
+		// SYS command is invalid.
+		if len(inner) > 0 && inner[0]&g4CmdMask != g4CmdSys {
 			c.deliver(peer, ev, inner)
 		}
 	}

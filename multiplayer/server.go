@@ -542,6 +542,7 @@ func (s *Server) receive4(id int32, ev enet.Event) {
 	if !ok || cmd != g4SysRelay || !s.relay || len(inner) == 0 {
 		return // AUTH without an auth callback, or clients sending ADD/DEL
 	}
+	processInner := target != -1 && inner[0]&g4CmdMask != g4CmdSys // SYS is never processed relayed
 	if target > 0 && s.byID[target] == nil {
 		return
 	}
@@ -555,7 +556,7 @@ func (s *Server) receive4(id int32, ev enet.Event) {
 		return
 	}
 	s.sendLocked(target, id, out, ev.Channel, flags)
-	if target != -1 {
+	if processInner {
 		s.deliver(id, ev, inner)
 	}
 }

@@ -456,3 +456,37 @@ func TestErrorsWrap(t *testing.T) {
 	assert.Equal(t, 31, enet.GodotCode(err))
 	assert.Contains(t, err.Error(), "multiplayer: send:")
 }
+
+// BenchmarkRelay measures one reliable packet from client A to client B
+// through the server's relay, for each dialect.
+func BenchmarkRelay(b *testing.B) {
+	for _, d := range dialects {
+		b.Run(d.String(), func(b *testing.B) {
+			s, err := NewServer(d, "127.0.0.1", 0, ServerConfig{CloseTimeout: 100 * time.Millisecond})
+			require.NoError(b, err)
+			defer s.Close()
+			ca, err := Dial(d, "127.0.0.1", s.Port(), ClientConfig{CloseTimeout: 100 * time.Millisecond})
+			require.NoError(b, err)
+			defer ca.Close()
+			cb, err := Dial(d, "127.0.0.1", s.Port(), ClientConfig{CloseTimeout: 100 * time.Millisecond})
+			require.NoError(b, err)
+			defer cb.Close()
+			for ev := range ca.Events() {
+				if ev == (PeerJoined{ID: cb.ID()}) {
+					break
+				}
+			}
+			payload := make([]byte, 64)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				require.NoError(b, ca.Send(cb.ID(), payload, Reliable, 0))
+				for ev := range cb.Events() {
+					if _, ok := ev.(Packet); ok {
+						break
+					}
+				}
+			}
+		})
+	}
+}

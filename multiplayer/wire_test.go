@@ -68,6 +68,7 @@ func TestGodot4ServerBytes(t *testing.T) {
 	relay(-2000, "\x03not-y")
 	relay(1, "\x03direct-relay") // Godot drops RELAY to the server
 	relay(99, "\x03unknown")
+	relay(0, "\x07\x01\x05\x00\x00\x00")                                              // inner SYS: relayed, never processed
 	require.NoError(t, rp.Send(0, []byte{7, 3, 0xd0, 0x07, 0, 0}, enet.FlagReliable)) // no inner packet
 	require.NoError(t, rp.Send(0, []byte{7, 1, 5, 0, 0, 0}, enet.FlagReliable))       // clients cannot ADD_PEER
 	require.NoError(t, rp.Send(0, []byte{7, 0, 'a'}, enet.FlagReliable))              // AUTH, no callback
@@ -77,6 +78,7 @@ func TestGodot4ServerBytes(t *testing.T) {
 		collectUntil(s.Events(), []string{"\x03to-all", "\x03not-y", "\x03raw"}))
 	assert.ElementsMatch(t, []string{"\x03to-y", "\x03to-all", "\x03not-srv"},
 		collectUntil(y.Events(), []string{"\x03to-y", "\x03to-all", "\x03not-srv"}))
+	assert.Equal(t, []int32{1, x}, y.Peers(), "an inner ADD_PEER is not obeyed")
 
 	require.NoError(t, y.Close())
 	expect(t, s.Events(), PeerLeft{ID: 2000})
