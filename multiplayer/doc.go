@@ -83,7 +83,8 @@
 //	                                      (godot3-server, headless): Godot
 //	                                      clients through a Go server, a Go
 //	                                      client on a Godot server, Godot's
-//	                                      silent rules, send_bytes RAW
+//	                                      silent rules, send_bytes RAW,
+//	                                      refused connections, relay off
 //	Godot 3.3+                   Godot3   same protocol; 3.4+ defaults to
 //	                                      the range coder, so set
 //	                                      Compression: enet.CompressRangeCoder

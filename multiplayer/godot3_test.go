@@ -238,3 +238,30 @@ func TestGodot3SendBytes(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
 }
+
+// TestGodot3RefuseAndNoRelay: real Godot 3.2.3 clients are refused while
+// our server refuses new connections, and without relaying they never hear
+// of each other and cannot address each other.
+func TestGodot3RefuseAndNoRelay(t *testing.T) {
+	godottest.Require(t)
+	s := newServer(t, Godot3, ServerConfig{RefuseNewConnections: true, NoRelay: true})
+	p := godottest.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
+	_, err := p.WaitLine("REFUSED", godotWait)
+	require.NoError(t, err, p.Output())
+	require.NoError(t, s.RefuseNewConnections(false))
+	line, err := p.WaitLine("IDS ", godotWait)
+	require.NoError(t, err, p.Output())
+	a, b := field(t, line, "a"), field(t, line, "b")
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	var events []Event
+	for len(events) < 5 {
+		events = append(events, next(t, s.Events()))
+	}
+	assert.ElementsMatch(t, []Event{
+		PeerJoined{ID: a}, PeerJoined{ID: b},
+		Packet{From: a, ENetChannel: 1, Mode: Reliable, Data: []byte("a2srv")},
+		PeerLeft{ID: a}, PeerLeft{ID: b},
+	}, events, "the refused client was never reported")
+}
