@@ -220,17 +220,28 @@ func (h *Host) gone(op string) error { return opError(op, ErrUnconfigured, "host
 // retire detaches p from its slot: it becomes inactive and events still
 // pending for the slot are dropped. h.mu is held.
 func (h *Host) retire(p *Peer) {
-	p.active = false
-	if h.c == nil || h.peers[p.slot] != p {
+	if !h.detach(p) {
 		return
 	}
-	h.peers[p.slot] = nil
 	peerForget(h.c, p.slot)
 	for i := h.batchI; i < h.batchN; i++ {
 		if hostEvent(h.c, i).slot == p.slot {
 			hostDropEvent(h.c, i)
 		}
 	}
+}
+
+// detach makes p inactive and frees its slot in the registry, reporting
+// whether p was registered. Unlike retire it keeps the slot's pending batch
+// events and ENet marker: used for a DISCONNECT event, after which ENet
+// may already have given the slot to a new connection. h.mu is held.
+func (h *Host) detach(p *Peer) bool {
+	p.active = false
+	if h.c == nil || h.peers[p.slot] != p {
+		return false
+	}
+	h.peers[p.slot] = nil
+	return true
 }
 
 // attach registers a new Peer for slot, retiring any previous one.

@@ -106,7 +106,9 @@ func (h *Host) convert(e rawEvent, queue bool, buf []byte) (Event, bool) {
 		if !p.connected {
 			ev.Err = h.connectFailure(p)
 		}
-		h.retire(p)
+		// Not retire: ENet has already reset the slot, so later events of
+		// this batch for it belong to a new connection and must be kept.
+		h.detach(p)
 		return ev, true
 	case EventReceive:
 		p := h.peers[e.slot]
