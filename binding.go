@@ -9,8 +9,6 @@ package enet
 #include "cenet/host.h"
 #include "cenet/compress.h"
 
-static ENetPeer *enetgo_peer(enetgo_host *h, uint32_t slot) { return &h->host->peers[slot]; }
-
 static int enetgo_peer_has_outgoing(enetgo_host *h, uint32_t slot) {
 	ENetPeer *p = &h->host->peers[slot];
 	return !enet_list_empty(&p->outgoingCommands) || !enet_list_empty(&p->sentReliableCommands);
@@ -240,7 +238,11 @@ func hostCompress(h cHost, mode CompressionMode, level int) bool {
 
 // Peer access. slot must be < hostPeerCount.
 
-func peerPtr(h cHost, slot int) *C.ENetPeer { return C.enetgo_peer(h, C.uint32_t(slot)) }
+// peerPtr indexes host->peers from Go: a cgo call here would cost Send two
+// extra crossings (channel count and state) and Statistics one.
+func peerPtr(h cHost, slot int) *C.ENetPeer {
+	return &unsafe.Slice(h.host.peers, h.host.peerCount)[slot]
+}
 
 func peerState(h cHost, slot int) PeerState { return PeerState(peerPtr(h, slot).state) }
 
