@@ -1,0 +1,260 @@
+package enet
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Micro-benchmarks of the hot paths, and a count of their cgo crossings.
+// bench/run.sh runs them; BENCHMARKS.md has the numbers. The Go/C
+// comparison over separate processes is in bench/.
+
+// benchPayload is the 32-byte packet of the benchmarks.
+var benchPayload = []byte("0123456789abcdef0123456789abcdef")
+
+// benchFeed makes cli send n 32-byte reliable packets to the server and
+// flushes them, servicing cli first so ENet's acknowledgements keep the
+// reliable window open.
+func benchFeed(tb testing.TB, cli *Host, cp *Peer, n int) {
+	buf := make([]byte, 64)
+	for {
+		ev, err := cli.ServiceInto(0, buf)
+		require.NoError(tb, err)
+		if ev.Type == EventNone {
+			break
+		}
+	}
+	for range n {
+		require.NoError(tb, cp.Send(0, benchPayload, FlagReliable))
+	}
+	require.NoError(tb, cli.Flush())
+}
+
+// BenchmarkSend measures Peer.Send of a 32-byte unsequenced packet: one
+// create-and-queue crossing into C, no Go allocation. Every 256 sends the
+// queue is flushed outside the timer so it does not grow without bound.
+func BenchmarkSend(b *testing.B) {
+	p := newPair(b, 1)
+	buf := make([]byte, 64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := p.cp.Send(0, benchPayload, FlagUnsequenced); err != nil {
+			b.Fatal(err)
+		}
+		if i%256 == 255 {
+			b.StopTimer()
+			p.cli.Flush()
+			for ev, _ := p.srv.ServiceInto(0, buf); ev.Type != EventNone; ev, _ = p.srv.ServiceInto(0, buf) {
+			}
+			b.StartTimer()
+		}
+	}
+}
+
+// BenchmarkServiceInto measures the receive path with a reused buffer: one
+// op is one received 32-byte packet, serviced in batches of 64 (the
+// client's sends are outside the timer). Target: 0 allocs/op.
+func BenchmarkServiceInto(b *testing.B) {
+	benchReceive(b, func(h *Host, buf []byte) (Event, error) {
+		return h.ServiceInto(0, buf)
+	})
+}
+
+// BenchmarkServiceQueued measures the convenience path, Service then
+// Peer.Packet: one op is one received packet, whose copy is the one
+// allocation it must make.
+func BenchmarkServiceQueued(b *testing.B) {
+	benchReceive(b, func(h *Host, _ []byte) (Event, error) {
+		ev, err := h.Service(0)
+		if err == nil && ev.Type == EventReceive {
+			_, err = ev.Peer.Packet()
+		}
+		return ev, err
+	})
+}
+
+func benchReceive(b *testing.B, recv func(*Host, []byte) (Event, error)) {
+	p := newPair(b, 1)
+	buf := make([]byte, 2048)
+	const chunk = 64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		b.StopTimer()
+		n := min(chunk, b.N-done)
+		benchFeed(b, p.cli, p.cp, n)
+		b.StartTimer()
+		// Loopback delivers during the client's sendmsg, so the packets
+		// are in the server's socket; an empty service means ENet's
+		// reliable window held some back in the client: service it again.
+		for got, stalls := 0, 0; got < n; {
+			ev, err := recv(p.srv, buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			switch ev.Type {
+			case EventReceive:
+				got, stalls = got+1, 0
+			case EventNone:
+				if stalls++; stalls > 1000 {
+					b.Fatalf("packets stopped coming (%d of %d)", got, n)
+				}
+				b.StopTimer()
+				benchFeed(b, p.cli, p.cp, 0)
+				time.Sleep(100 * time.Microsecond)
+				b.StartTimer()
+			}
+		}
+		done += n
+	}
+}
+
+// BenchmarkStatistics measures Peer.Statistics, 14 fields read at once.
+func BenchmarkStatistics(b *testing.B) {
+	p := newPair(b, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var sink PeerStats
+	for range b.N {
+		sink = p.cp.Statistics()
+	}
+	runtime.KeepAlive(sink)
+}
+
+// BenchmarkPingPong measures an in-process round trip: the client sends 32
+// reliable bytes, a server goroutine echoes them, the client receives the
+// echo. ns/op is the round-trip time over loopback, both sides in Go.
+func BenchmarkPingPong(b *testing.B) {
+	p := newPair(b, 1)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 2048)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			ev, err := p.srv.ServiceInto(10*time.Millisecond, buf)
+			if err != nil {
+				return
+			}
+			if ev.Type == EventReceive {
+				ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags)
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	buf := make([]byte, 2048)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := p.cp.Send(0, benchPayload, FlagReliable); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			ev, err := p.cli.ServiceInto(time.Second, buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if ev.Type == EventReceive {
+				break
+			}
+			if ev.Type == EventNone {
+				b.Fatal("no echo within 1 s")
+			}
+		}
+	}
+}
+
+// TestCgoCrossings counts cgo calls with runtime.NumCgoCall (the process
+// total, so nothing else may run meanwhile): Send crosses once, Statistics
+// never, and a Service batch once for however many events it holds, plus
+// one empty drain before it waits.
+func TestCgoCrossings(t *testing.T) {
+	p := newPair(t, 1)
+	buf := make([]byte, 2048)
+	pumpFor(t, 50*time.Millisecond, nil, p.srv, p.cli) // settle the handshake
+
+	n0 := runtime.NumCgoCall()
+	require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable))
+	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings per Send")
+
+	n0 = runtime.NumCgoCall()
+	p.cp.Statistics()
+	assert.EqualValues(t, 0, runtime.NumCgoCall()-n0, "crossings per Statistics")
+
+	const n = 40
+	for range n - 1 {
+		require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable))
+	}
+	require.NoError(t, p.cli.Flush())
+	time.Sleep(20 * time.Millisecond) // every datagram is in the server's socket
+	n0 = runtime.NumCgoCall()
+	for got := 0; got < n; got++ {
+		ev, err := p.srv.ServiceInto(0, buf)
+		require.NoError(t, err)
+		require.Equal(t, EventReceive, ev.Type, "packet %d", got)
+	}
+	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings for a batch of %d packets", n)
+	n0 = runtime.NumCgoCall()
+	ev, err := p.srv.ServiceInto(0, buf)
+	require.NoError(t, err)
+	assert.Equal(t, EventNone, ev.Type)
+	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings to find the batch empty")
+}
+
+// TestReceivePathAllocations checks the allocation targets the benchmarks
+// report: ServiceInto with a large enough buffer allocates nothing per
+// packet, Service + Packet allocates the copy (and, rarely, queue growth).
+func TestReceivePathAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts need a quiet process")
+	}
+	p := newPair(t, 1)
+	buf := make([]byte, 2048)
+	measure := func(recv func() EventType) float64 {
+		const rounds, chunk = 20, 32
+		var m0, m1 runtime.MemStats
+		var allocs uint64
+		for range rounds {
+			benchFeed(t, p.cli, p.cp, chunk)
+			time.Sleep(5 * time.Millisecond)
+			runtime.ReadMemStats(&m0)
+			for got := 0; got < chunk; {
+				switch recv() {
+				case EventReceive:
+					got++
+				case EventNone:
+					t.Fatalf("no packet within 10 ms (%d of %d)", got, chunk)
+				}
+			}
+			runtime.ReadMemStats(&m1)
+			allocs += m1.Mallocs - m0.Mallocs
+		}
+		return float64(allocs) / (rounds * chunk)
+	}
+	into := measure(func() EventType {
+		ev, err := p.srv.ServiceInto(10*time.Millisecond, buf)
+		require.NoError(t, err)
+		return ev.Type
+	})
+	assert.Zero(t, into, "ServiceInto allocations per packet")
+	queued := measure(func() EventType {
+		ev, err := p.srv.Service(10 * time.Millisecond)
+		require.NoError(t, err)
+		if ev.Type == EventReceive {
+			_, err = ev.Peer.Packet()
+			require.NoError(t, err)
+		}
+		return ev.Type
+	})
+	assert.InDelta(t, 1, queued, 0.1, "Service+Packet allocations per packet")
+}
