@@ -1,6 +1,7 @@
 package multiplayer
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -54,7 +55,7 @@ const defaultConnectTimeout = 5 * time.Second
 // Events. All methods are safe for concurrent use. Close stops the
 // goroutines.
 type Client struct {
-	d        Dialect
+	service
 	id       int32
 	host     *enet.Host
 	server   *enet.Peer
@@ -66,11 +67,6 @@ type Client struct {
 	known   map[int32]bool // the server (1) and the peers it announced
 	pending *authPeer      // non-nil while authenticating with the server
 	closed  bool
-
-	q         *eventQueue
-	stop      chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
 }
 
 // RandomID returns a random unique id in 2..2^31-1, as Godot's
@@ -96,7 +92,7 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 	if !d.valid() {
 		return nil, opError(op, enet.ErrInvalidParameter, "dialect %d", int(d))
 	}
-	c := &Client{d: d, id: cfg.ID, closeTO: cfg.CloseTimeout, auth: cfg.Auth}
+	c := &Client{id: cfg.ID, closeTO: cfg.CloseTimeout, auth: cfg.Auth}
 	if c.auth != nil && d != Godot4 {
 		return nil, opError(op, enet.ErrInvalidParameter, "authentication needs the Godot4 dialect")
 	}
@@ -177,7 +173,7 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 	}
 	c.host, c.server = h, p
 	c.known = map[int32]bool{}
-	c.q = newEventQueue()
+	c.init(d)
 	if c.auth == nil {
 		c.known[1] = true
 		c.q.push(PeerJoined{ID: 1})
@@ -188,9 +184,7 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 		}
 		c.pending = &authPeer{id: 1, peer: p, deadline: time.Now().Add(authTO)}
 	}
-	c.stop = make(chan struct{})
-	c.done = make(chan struct{})
-	go c.run()
+	c.start(c.run)
 	return c, nil
 }
 
@@ -211,12 +205,7 @@ func (c *Client) Events() <-chan Event { return c.q.out }
 func (c *Client) Peers() []int32 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ids := make([]int32, 0, len(c.known))
-	for id := range c.known {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(c.known))
 }
 
 // Server returns the ENet connection to the server, for statistics and
@@ -274,17 +263,11 @@ func (c *Client) SendBytes(target int32, payload []byte, mode TransferMode, chan
 // acknowledgement, destroys the host, stops the goroutines and closes the
 // Events channel. Close is idempotent.
 func (c *Client) Close() error {
-	c.closeOnce.Do(func() {
-		close(c.stop)
-		<-c.done
-		c.q.stop()
-	})
+	c.close()
 	return nil
 }
 
 func (c *Client) run() {
-	defer close(c.done)
-	defer c.q.end()
 	var buf []byte
 	if c.pending != nil {
 		c.mu.Lock()
@@ -292,11 +275,9 @@ func (c *Client) run() {
 		c.mu.Unlock()
 	}
 	for {
-		select {
-		case <-c.stop:
+		if c.stopping() {
 			c.shutdown()
 			return
-		default:
 		}
 		ev, err := c.host.ServiceInto(serviceWait, buf)
 		if err != nil {
@@ -386,16 +367,6 @@ func (c *Client) shutdown() {
 	}
 	c.host.Flush()
 	c.host.Destroy()
-}
-
-func (c *Client) deliver(from int32, ev enet.Event, data []byte) {
-	c.q.push(Packet{
-		From:        from,
-		Channel:     c.d.transferChannel(ev.Channel),
-		ENetChannel: ev.Channel,
-		Mode:        modeOf(ev.Flags),
-		Data:        slices.Clone(data),
-	})
 }
 
 func (c *Client) peerEvent(add bool, id int32) {

@@ -2,6 +2,7 @@ package multiplayer
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -59,7 +60,7 @@ const defaultCloseTimeout = time.Second
 // packets between clients and queues events for Events. All methods are
 // safe for concurrent use. Close stops the goroutines.
 type Server struct {
-	d        Dialect
+	service
 	host     *enet.Host
 	channels int // valid transfer channels are 0..channels-1
 	relay    bool
@@ -73,11 +74,6 @@ type Server struct {
 	byID    map[int32]*enet.Peer // admitted peers (all of ids unless authenticating)
 	pending map[int32]*authPeer  // peers still authenticating
 	closed  bool
-
-	q         *eventQueue
-	stop      chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
 }
 
 // NewServer listens on address:port ("" or "*" for every interface, port 0
@@ -92,7 +88,7 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 		return nil, opError(op, enet.ErrInvalidParameter, "max clients %d outside 1..%d", cfg.MaxClients, enet.MaxPeers)
 	}
 	hc := enet.HostConfig{MaxPeers: cfg.MaxClients, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
-	s := &Server{d: d, relay: !cfg.NoRelay, closeTO: cfg.CloseTimeout}
+	s := &Server{relay: !cfg.NoRelay, closeTO: cfg.CloseTimeout}
 	switch {
 	case d == Godot3 && cfg.Channels == 0:
 		hc.MaxChannels, s.channels = g3DefaultChannels, g3DefaultChannels
@@ -143,10 +139,8 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 	s.ids = make(map[int32]*enet.Peer)
 	s.byID = make(map[int32]*enet.Peer)
 	s.pending = make(map[int32]*authPeer)
-	s.q = newEventQueue()
-	s.stop = make(chan struct{})
-	s.done = make(chan struct{})
-	go s.run()
+	s.init(d)
+	s.start(s.run)
 	return s, nil
 }
 
@@ -167,12 +161,7 @@ func (s *Server) Events() <-chan Event { return s.q.out }
 func (s *Server) Peers() []int32 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := make([]int32, 0, len(s.byID))
-	for id := range s.byID {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(s.byID))
 }
 
 // Peer returns the ENet connection of client id, for statistics and
@@ -280,11 +269,7 @@ func (s *Server) DisconnectPeer(id int32, now bool) error {
 // packets are sent, then destroys the host, stops the goroutines and closes
 // the Events channel. Undelivered events are dropped. Close is idempotent.
 func (s *Server) Close() error {
-	s.closeOnce.Do(func() {
-		close(s.stop)
-		<-s.done
-		s.q.stop()
-	})
+	s.close()
 	return nil
 }
 
@@ -296,15 +281,11 @@ func (s *Server) disconnectData() uint32 {
 }
 
 func (s *Server) run() {
-	defer close(s.done)
-	defer s.q.end()
 	var buf []byte
 	for {
-		select {
-		case <-s.stop:
+		if s.stopping() {
 			s.shutdown()
 			return
-		default:
 		}
 		ev, err := s.host.ServiceInto(serviceWait, buf)
 		if err != nil {
@@ -485,16 +466,6 @@ func (s *Server) sendSysLocked(p *enet.Peer, add bool, id int32) {
 		cmd = g4SysAdd
 	}
 	p.Send(g4ChannelReliable, g4Sys(cmd, id, nil), enet.FlagReliable)
-}
-
-func (s *Server) deliver(from int32, ev enet.Event, data []byte) {
-	s.q.push(Packet{
-		From:        from,
-		Channel:     s.d.transferChannel(ev.Channel),
-		ENetChannel: ev.Channel,
-		Mode:        modeOf(ev.Flags),
-		Data:        slices.Clone(data),
-	})
 }
 
 // receive3 applies NetworkedMultiplayerENet's server rules (facts §5.3, §7):

@@ -237,7 +237,7 @@ func FuzzClientReceive(f *testing.F) {
 	f.Add(2, uint8(0), []byte{3})
 	f.Fuzz(func(t *testing.T, ch int, flags uint8, data []byte) {
 		for _, d := range dialects {
-			c := &Client{d: d, id: 42, known: map[int32]bool{1: true}, q: &eventQueue{}} // no pump: inspect the queue
+			c := &Client{service: service{d: d, q: &eventQueue{}}, id: 42, known: map[int32]bool{1: true}} // no pump: inspect the queue
 			ev := enet.Event{Type: enet.EventReceive, Channel: ch & 0xff, Flags: enet.PacketFlags(flags), Packet: data}
 			if d == Godot3 {
 				c.receive3(ev)
