@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# bench/run.sh: Go/C side-by-side ratios (make bench). For each workload it
+# runs the C server + C client, then the Go server + Go client, back to back
+# and in alternating order, ROUNDS times; then the sharding comparison, the
+# 4095-peer scale measurement and the micro-benchmarks. Results are printed
+# as tables; raw lines are kept in $OUT (default: a temporary directory).
+#
+# Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
+# SHARD_CONNS (16), PEERS (4095), SKIP (space-separated: ratio shard scale
+# micro), BENCHTIME (1s), COUNT (6).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-2}
+WARMUP=${WARMUP:-0.5}
+SHARD_CONNS=${SHARD_CONNS:-16}
+PEERS=${PEERS:-4095}
+SKIP=${SKIP:-}
+BENCHTIME=${BENCHTIME:-1s}
+COUNT=${COUNT:-6}
+OUT=${OUT:-$(mktemp -d)}
+GO=${GO:-go}
+mkdir -p "$OUT"
+
+skip() { [[ " $SKIP " == *" $1 "* ]]; }
+
+echo "== building into $OUT"
+cc ${CFLAGS:--O2} -Wall -o "$OUT/enetbench" bench/c/enetbench.c $(pkg-config --cflags --libs libenet)
+$GO build -o "$OUT/gobench" ./bench/cmd/gobench
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
+
+# pair IMPL WORKLOAD [server args...]: one server + one client run; appends
+# the RESULT and SERVER lines to $OUT/results.
+pair() {
+	local impl=$1 workload=$2
+	shift 2
+	local bin=$OUT/enetbench
+	[[ $impl == go ]] && bin=$OUT/gobench
+	local port=$((20000 + RANDOM % 20000))
+	"$bin" -mode server -port "$port" "$@" >"$OUT/server.out" 2>/dev/null &
+	local srv=$!
+	sleep 0.3
+	"$bin" -mode client -port "$port" -workload "$workload" -duration "$DURATION" \
+		-warmup "$WARMUP" | sed "s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
+	kill "$srv" 2>/dev/null || true
+	wait "$srv" 2>/dev/null || true
+	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$OUT/results"
+}
+
+# field NAME LINE...: the value of NAME=value.
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+if ! skip ratio; then
+	echo
+	echo "== Go/C ratios: $ROUNDS rounds x $DURATION s per workload and side"
+	: >"$OUT/results"
+	for round in $(seq 1 "$ROUNDS"); do
+		for w in rel32 unrel32 rel1k pingpong; do
+			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
+		done
+	done
+	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
+		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
+	for w in rel32 unrel32 rel1k pingpong; do
+		rates() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rate; }
+		rtts() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rtt_us; }
+		cpus() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field cpu_s; }
+		cr=$(rates c | median) gr=$(rates go | median)
+		ct=$(rtts c | median) gt=$(rtts go | median)
+		printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
+			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
+			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(cpus c | median)" "$(cpus go | median)"
+	done
+	echo "(medians over rounds; Go/C is the throughput ratio, added_us the Go minus C round-trip time;"
+	echo " cpu_s is the client's CPU over the measured interval; raw lines in $OUT/results)"
+fi
+
+if ! skip shard; then
+	echo
+	echo "== sharding: Go server with 1 vs 2 shards, C client with $SHARD_CONNS connections, rel32"
+	: >"$OUT/shard"
+	for round in $(seq 1 "$ROUNDS"); do
+		for n in 1 2; do
+			port=$((20000 + RANDOM % 20000))
+			"$OUT/gobench" -mode server -port "$port" -shards "$n" -peers 64 >"$OUT/server.out" 2>/dev/null &
+			srv=$!
+			sleep 0.3
+			"$OUT/enetbench" -mode client -port "$port" -workload rel32 -conns "$SHARD_CONNS" \
+				-duration "$DURATION" -warmup "$WARMUP" | sed "s/^RESULT /RESULT shards=$n /" >>"$OUT/shard" || true
+			kill "$srv"; wait "$srv" 2>/dev/null || true
+			sed "s/^SERVER /SERVER shards_run=$n /" "$OUT/server.out" >>"$OUT/shard"
+		done
+	done
+	r1=$(grep "^RESULT shards=1 " "$OUT/shard" | field rate | median)
+	r2=$(grep "^RESULT shards=2 " "$OUT/shard" | field rate | median)
+	# Server CPU per echoed packet, from the SERVER lines.
+	eff() { grep "^SERVER shards_run=$1 " "$OUT/shard" | awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]} print v["cpu_s"]/v["wall_s"]}' | median; }
+	printf '%-8s %12s %14s\n' shards "rate/s" "server cores"
+	printf '%-8s %12.0f %14.2f\n' 1 "$r1" "$(eff 1)"
+	printf '%-8s %12.0f %14.2f\n' 2 "$r2" "$(eff 2)"
+	echo "speedup 2 vs 1 shard: $(echo "$r2 $r1" | awk '{printf "%.2f", $1/$2}')x (median of $ROUNDS rounds)"
+fi
+
+if ! skip scale; then
+	echo
+	echo "== scale: one Go server holding $PEERS peers"
+	"$OUT/gobench" -mode scale -peers "$PEERS" -idle 5 | tee "$OUT/scale"
+fi
+
+if ! skip micro; then
+	echo
+	echo "== micro-benchmarks (go test -bench, -count $COUNT)"
+	$GO test -run '^$' -bench '^Benchmark(Send|ServiceInto|ServiceQueued|Statistics|PingPong|Crossings)' \
+		-benchmem -benchtime "$BENCHTIME" -count "$COUNT" . | tee "$OUT/micro.txt" | grep -E '^Benchmark' | head -n 6
+	if $GO run golang.org/x/perf/cmd/benchstat@latest "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
+		cat "$OUT/benchstat.txt"
+	else
+		echo "(benchstat unavailable; raw results in $OUT/micro.txt)"
+		grep -E '^Benchmark' "$OUT/micro.txt"
+	fi
+fi
