@@ -224,7 +224,7 @@ func (c *Client) Server() *enet.Peer { return c.server }
 // after Close or once the server is gone.
 func (c *Client) Send(target int32, data []byte, mode TransferMode, channel int) error {
 	const op = "send"
-	if err := checkSend(op, c.d, mode, channel, c.channels, data); err != nil {
+	if err := checkSend(op, mode, channel, c.channels, data); err != nil {
 		return err
 	}
 	c.mu.Lock()

@@ -19,7 +19,7 @@ func errClosed(op string) error {
 }
 
 // checkSend validates the arguments shared by every Send.
-func checkSend(op string, d Dialect, mode TransferMode, channel, channels int, data []byte) error {
+func checkSend(op string, mode TransferMode, channel, channels int, data []byte) error {
 	if !mode.valid() {
 		return opError(op, enet.ErrInvalidParameter, "transfer mode %d", int(mode))
 	}

@@ -39,7 +39,10 @@ type Packet struct {
 	Channel int
 	// ENetChannel is the ENet channel the packet arrived on.
 	ENetChannel int
-	// Mode is derived from the ENet flags, as Godot's get_packet_mode.
+	// Mode is derived from the ENet flags, as Godot's get_packet_mode. An
+	// unreliable packet larger than the MTU reads as Reliable in the Godot3
+	// dialect (it travels as reliable fragments) and as UnreliableOrdered in
+	// Godot4 (unreliable fragments carry only the fragment flag).
 	Mode TransferMode
 	// Data is the payload without the dialect's framing. It is owned by
 	// the receiver.

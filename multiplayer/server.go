@@ -191,7 +191,7 @@ func (s *Server) RefuseNewConnections(refuse bool) error {
 // channel, or empty data, and enet.ErrUnconfigured after Close.
 func (s *Server) Send(target int32, data []byte, mode TransferMode, channel int) error {
 	const op = "send"
-	if err := checkSend(op, s.d, mode, channel, s.channels, data); err != nil {
+	if err := checkSend(op, mode, channel, s.channels, data); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -490,3 +490,46 @@ func BenchmarkRelay(b *testing.B) {
 		})
 	}
 }
+
+func TestCompressionAndLocalPort(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			s := newServer(t, d, ServerConfig{Compression: enet.CompressRangeCoder})
+			port := freeUDPPort(t)
+			c := dial(t, d, s.Port(), ClientConfig{Compression: enet.CompressRangeCoder, LocalPort: port})
+			expect(t, s.Events(), PeerJoined{ID: c.ID()})
+			assert.Equal(t, port, s.Peer(c.ID()).RemotePort())
+			payload := make([]byte, 3000) // compressible, fragmented
+			require.NoError(t, c.Send(1, payload, Reliable, 0))
+			ch, _ := d.wireFor(Reliable, 0)
+			expect(t, s.Events(), Packet{From: c.ID(), ENetChannel: ch, Mode: Reliable, Data: payload})
+			assert.Nil(t, s.Peer(99))
+		})
+	}
+}
+
+// TestLargeUnreliable documents what the receiver sees of an unreliable
+// packet larger than the MTU: Godot 3 sends it as reliable fragments
+// (received as Reliable), Godot 4 as unreliable fragments, which carry only
+// the unreliable-fragment flag and so read as UnreliableOrdered, as in
+// Godot's get_packet_mode.
+func TestLargeUnreliable(t *testing.T) {
+	want := map[Dialect]TransferMode{Godot3: Reliable, Godot4: UnreliableOrdered}
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			s := newServer(t, d, ServerConfig{})
+			c := dial(t, d, s.Port(), ClientConfig{})
+			expect(t, s.Events(), PeerJoined{ID: c.ID()})
+			big := make([]byte, 3000)
+			for i := range big {
+				big[i] = byte(i)
+			}
+			require.NoError(t, c.Send(1, big, Unreliable, 0))
+			ev := next(t, s.Events())
+			p, ok := ev.(Packet)
+			require.True(t, ok, "%#v", ev)
+			assert.Equal(t, big, p.Data)
+			assert.Equal(t, want[d], p.Mode)
+		})
+	}
+}
