@@ -80,7 +80,7 @@ fi
 
 if ! skip shard; then
 	echo
-	echo "== sharding: Go server with 1 vs 2 shards, C client with $SHARD_CONNS connections, rel32"
+	echo "== sharding: Go server with 1 vs 2 shards; load from two C client processes of $((SHARD_CONNS / 2)) connections each, rel32"
 	: >"$OUT/shard"
 	for round in $(seq 1 "$ROUNDS"); do
 		for n in 1 2; do
@@ -88,20 +88,28 @@ if ! skip shard; then
 			"$OUT/gobench" -mode server -port "$port" -shards "$n" -peers 64 >"$OUT/server.out" 2>/dev/null &
 			srv=$!
 			sleep 0.3
-			"$OUT/enetbench" -mode client -port "$port" -workload rel32 -conns "$SHARD_CONNS" \
-				-duration "$DURATION" -warmup "$WARMUP" | sed "s/^RESULT /RESULT shards=$n /" >>"$OUT/shard" || true
-			kill "$srv"; wait "$srv" 2>/dev/null || true
-			sed "s/^SERVER /SERVER shards_run=$n /" "$OUT/server.out" >>"$OUT/shard"
+			clients=()
+			for k in 1 2; do
+				"$OUT/enetbench" -mode client -port "$port" -workload rel32 -conns $((SHARD_CONNS / 2)) \
+					-duration "$DURATION" -warmup "$WARMUP" >"$OUT/client$k.out" &
+				clients+=($!)
+			done
+			wait "${clients[@]}" || true
+			kill "$srv" 2>/dev/null || true
+			wait "$srv" 2>/dev/null || true
+			total=$(cat "$OUT/client1.out" "$OUT/client2.out" | field rate | awk '{s+=$1} END {print s}')
+			echo "RESULT shards=$n round=$round rate=$total" >>"$OUT/shard"
+			sed "s/^SERVER /SERVER shards_run=$n round=$round /" "$OUT/server.out" >>"$OUT/shard"
 		done
 	done
 	r1=$(grep "^RESULT shards=1 " "$OUT/shard" | field rate | median)
 	r2=$(grep "^RESULT shards=2 " "$OUT/shard" | field rate | median)
-	# Server CPU per echoed packet, from the SERVER lines.
-	eff() { grep "^SERVER shards_run=$1 " "$OUT/shard" | awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]} print v["cpu_s"]/v["wall_s"]}' | median; }
+	# Cores the server used: its CPU time over its wall time.
+	cores() { grep "^SERVER shards_run=$1 " "$OUT/shard" | awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]} print v["cpu_s"]/v["wall_s"]}' | median; }
 	printf '%-8s %12s %14s\n' shards "rate/s" "server cores"
-	printf '%-8s %12.0f %14.2f\n' 1 "$r1" "$(eff 1)"
-	printf '%-8s %12.0f %14.2f\n' 2 "$r2" "$(eff 2)"
-	echo "speedup 2 vs 1 shard: $(echo "$r2 $r1" | awk '{printf "%.2f", $1/$2}')x (median of $ROUNDS rounds)"
+	printf '%-8s %12.0f %14.2f\n' 1 "$r1" "$(cores 1)"
+	printf '%-8s %12.0f %14.2f\n' 2 "$r2" "$(cores 2)"
+	echo "speedup 2 vs 1 shard: $(echo "$r2 $r1" | awk '{printf "%.2f", $1/$2}')x (median of $ROUNDS rounds; clients share the same $(nproc) cores)"
 fi
 
 if ! skip scale; then
