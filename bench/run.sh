@@ -116,6 +116,31 @@ if ! skip scale; then
 	echo
 	echo "== scale: one Go server holding $PEERS peers"
 	"$OUT/gobench" -mode scale -peers "$PEERS" -idle 5 | tee "$OUT/scale"
+	echo "-- CPU of a C and a Go echo server holding $PEERS peers (ENet's keep-alive pings only), 5 s"
+	for impl in c go; do
+		bin=$OUT/enetbench
+		[[ $impl == go ]] && bin=$OUT/gobench
+		port=$((20000 + RANDOM % 20000))
+		"$bin" -mode server -port "$port" -peers "$PEERS" >/dev/null 2>&1 &
+		srv=$!
+		sleep 0.3
+		rm -f "$OUT/holdin"; mkfifo "$OUT/holdin"
+		"$OUT/gobench" -mode hold -port "$port" -peers "$PEERS" <"$OUT/holdin" >"$OUT/hold.out" &
+		holder=$!
+		exec 7>"$OUT/holdin" # the holder runs until this closes
+		for _ in $(seq 1 300); do grep -q connected "$OUT/hold.out" && break; sleep 0.1; done
+		sleep 1
+		ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+		s0=$(ticks "$srv") h0=$(ticks "$holder")
+		sleep 5
+		s1=$(ticks "$srv") h1=$(ticks "$holder")
+		exec 7>&-
+		wait "$holder" || true
+		kill "$srv"; wait "$srv" 2>/dev/null || true
+		echo "IDLE impl=$impl peers=$PEERS $(tr '\n' ' ' <"$OUT/hold.out")server_cpu_pct=$(echo "$s0 $s1 $(getconf CLK_TCK)" |
+			awk '{printf "%.1f", ($2-$1)/$3/5*100}') client_cpu_pct=$(echo "$h0 $h1 $(getconf CLK_TCK)" |
+			awk '{printf "%.1f", ($2-$1)/$3/5*100}')" | tee -a "$OUT/scale"
+	done
 fi
 
 if ! skip micro; then
