@@ -35,6 +35,8 @@ type options struct {
 	mode, addr, workload, recv string
 	port, peers, conns, shards int
 	duration, warmup, idle     float64
+	spin                       time.Duration
+	wait                       string
 }
 
 func main() {
@@ -50,6 +52,8 @@ func main() {
 	flag.Float64Var(&o.duration, "duration", 2, "measured seconds")
 	flag.Float64Var(&o.warmup, "warmup", 0.5, "warm-up seconds")
 	flag.Float64Var(&o.idle, "idle", 5, "scale: idle seconds measured")
+	flag.StringVar(&o.wait, "wait", "go", "server: go (enet.Host, netpoller wait) or c (experiment: own cgo calls, wait inside C)")
+	flag.DurationVar(&o.spin, "spin", 0, "server: poll without waiting for this long before each blocking wait (experiment)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -62,7 +66,11 @@ func main() {
 	var err error
 	switch o.mode {
 	case "server":
-		err = runServer(o)
+		if o.wait == "c" {
+			err = runServerCWait(o)
+		} else {
+			err = runServer(o)
+		}
 	case "client":
 		err = runClient(o)
 	case "scale":
@@ -129,12 +137,20 @@ func runServer(o options) error {
 	var stop atomic.Bool
 	go func() { <-sig; stop.Store(true) }()
 	buf := make([]byte, 64<<10)
+	var lastEvent time.Time
 	for !stop.Load() {
 		var ev enet.Event
+		timeout := 100 * time.Millisecond
+		if o.spin > 0 && time.Since(lastEvent) < o.spin {
+			timeout = 0 // poll: an experiment on the cost of parking
+		}
 		if o.recv == "queued" {
-			ev, err = h.Service(100 * time.Millisecond)
+			ev, err = h.Service(timeout)
 		} else {
-			ev, err = h.ServiceInto(100*time.Millisecond, buf)
+			ev, err = h.ServiceInto(timeout, buf)
+		}
+		if ev.Type != enet.EventNone {
+			lastEvent = time.Now()
 		}
 		if err != nil {
 			return err
