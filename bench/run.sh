@@ -6,8 +6,8 @@
 # as tables; raw lines are kept in $OUT (default: a temporary directory).
 #
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
-# SHARD_CONNS (16), PEERS (4095), SKIP (space-separated: ratio shard scale
-# micro), BENCHTIME (1s), COUNT (6).
+# SHARD_CONNS (16), PEERS (4095), SKIP (space-separated: ratio wait shard
+# scale micro), BENCHTIME (1s), COUNT (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,6 +76,31 @@ if ! skip ratio; then
 	done
 	echo "(medians over rounds; Go/C is the throughput ratio, added_us the Go minus C round-trip time;"
 	echo " cpu_s is the client's CPU over the measured interval; raw lines in $OUT/results)"
+fi
+
+if ! skip wait; then
+	echo
+	echo "== where the Go server's time goes: rel32 from the C client to three servers"
+	: >"$OUT/wait"
+	for round in $(seq 1 "$ROUNDS"); do
+		for srvargs in "enetbench" "gobench -wait go" "gobench -wait c"; do
+			port=$((20000 + RANDOM % 20000))
+			"$OUT"/$srvargs -mode server -port "$port" >"$OUT/server.out" 2>/dev/null &
+			srv=$!
+			sleep 0.3
+			rate=$("$OUT/enetbench" -mode client -port "$port" -workload rel32 -duration "$DURATION" \
+				-warmup "$WARMUP" | field rate)
+			kill "$srv"; wait "$srv" 2>/dev/null || true
+			echo "WAIT server=${srvargs// /_} rate=$rate $(awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]}
+				printf "ns_per_echo=%.0f", v["cpu_s"]/v["echoed"]*1e9}' "$OUT/server.out")" >>"$OUT/wait"
+		done
+	done
+	printf '%-28s %12s %14s\n' server "rate/s" "server ns/echo"
+	for srvargs in enetbench gobench_-wait_go gobench_-wait_c; do
+		printf '%-28s %12.0f %14.0f\n' "$srvargs" "$(grep "server=$srvargs " "$OUT/wait" | field rate | median)" \
+			"$(grep "server=$srvargs " "$OUT/wait" | field ns_per_echo | median)"
+	done
+	echo "(-wait c: the same Go echo loop waiting inside C instead of in the netpoller; server CPU per echo)"
 fi
 
 if ! skip shard; then
