@@ -9,11 +9,6 @@ package enet
 #include "cenet/host.h"
 #include "cenet/compress.h"
 
-static int enetgo_peer_has_outgoing(enetgo_host *h, uint32_t slot) {
-	ENetPeer *p = &h->host->peers[slot];
-	return !enet_list_empty(&p->outgoingCommands) || !enet_list_empty(&p->sentReliableCommands);
-}
-
 // enetgo_peer_stat reads one statistic by switch, independently of the Go
 // field reads, so tests can compare the two.
 static uint32_t enetgo_peer_stat(enetgo_host *h, uint32_t slot, int stat) {
@@ -253,8 +248,6 @@ func peerAddress(h cHost, slot int) netip.AddrPort {
 	return netip.AddrPortFrom(ipFromC(p.address.host), uint16(p.address.port))
 }
 
-func peerConnectID(h cHost, slot int) uint32 { return uint32(peerPtr(h, slot).connectID) }
-
 // peerForget clears the slot's outgoing marker once its Go peer is gone.
 func peerForget(h cHost, slot int) { peerPtr(h, slot).data = nil }
 
@@ -274,11 +267,6 @@ func peerStats(h cHost, slot int) PeerStats {
 // peerStatC reads one statistic through C, for tests.
 func peerStatC(h cHost, slot int, s PeerStatistic) uint32 {
 	return uint32(C.enetgo_peer_stat(h, C.uint32_t(slot), C.int(s)))
-}
-
-// peerHasOutgoing reports whether the peer still has queued or unacknowledged data.
-func peerHasOutgoing(h cHost, slot int) bool {
-	return C.enetgo_peer_has_outgoing(h, C.uint32_t(slot)) != 0
 }
 
 func peerDisconnect(h cHost, slot int, data uint32) {
