@@ -174,41 +174,64 @@ func BenchmarkPingPong(b *testing.B) {
 	}
 }
 
-// TestCgoCrossings counts cgo calls with runtime.NumCgoCall (the process
-// total, so nothing else may run meanwhile): Send crosses once, Statistics
-// never, and a Service batch once for however many events it holds, plus
-// one empty drain before it waits.
+// TestCgoCrossings counts cgo calls with runtime.NumCgoCall: Send crosses
+// once, Statistics never, and a Service batch once for however many events
+// it holds, plus one empty drain before it waits. NumCgoCall is the process
+// total and a GC cleanup of another test's host may cross meanwhile, so
+// each count is the least of a few tries.
 func TestCgoCrossings(t *testing.T) {
 	p := newPair(t, 1)
 	buf := make([]byte, 2048)
 	pumpFor(t, 50*time.Millisecond, nil, p.srv, p.cli) // settle the handshake
+	least := func(measure func() int64) int64 {
+		n := int64(1 << 62)
+		for range 5 {
+			n = min(n, measure())
+		}
+		return n
+	}
+	count := func(f func()) int64 {
+		n0 := runtime.NumCgoCall()
+		f()
+		return runtime.NumCgoCall() - n0
+	}
 
-	n0 := runtime.NumCgoCall()
-	require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable))
-	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings per Send")
-
-	n0 = runtime.NumCgoCall()
-	p.cp.Statistics()
-	assert.EqualValues(t, 0, runtime.NumCgoCall()-n0, "crossings per Statistics")
+	assert.EqualValues(t, 1, least(func() int64 {
+		return count(func() { require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable)) })
+	}), "crossings per Send")
+	assert.EqualValues(t, 0, least(func() int64 { return count(func() { p.cp.Statistics() }) }),
+		"crossings per Statistics")
 
 	const n = 40
-	for range n - 1 {
-		require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable))
+	batch := func() int64 {
+		benchFeed(t, p.cli, p.cp, n)
+		time.Sleep(20 * time.Millisecond) // every datagram is in the server's socket
+		got := 0
+		c := count(func() {
+			for ; got < n; got++ {
+				ev, err := p.srv.ServiceInto(0, buf)
+				if err != nil || ev.Type != EventReceive {
+					break
+				}
+			}
+		})
+		for ev, _ := p.srv.ServiceInto(0, buf); ev.Type != EventNone; ev, _ = p.srv.ServiceInto(0, buf) {
+		}
+		if got < n {
+			return 1 << 30 // ENet held packets back; try again
+		}
+		return c
 	}
-	require.NoError(t, p.cli.Flush())
-	time.Sleep(20 * time.Millisecond) // every datagram is in the server's socket
-	n0 = runtime.NumCgoCall()
-	for got := 0; got < n; got++ {
-		ev, err := p.srv.ServiceInto(0, buf)
-		require.NoError(t, err)
-		require.Equal(t, EventReceive, ev.Type, "packet %d", got)
-	}
-	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings for a batch of %d packets", n)
-	n0 = runtime.NumCgoCall()
-	ev, err := p.srv.ServiceInto(0, buf)
-	require.NoError(t, err)
-	assert.Equal(t, EventNone, ev.Type)
-	assert.EqualValues(t, 1, runtime.NumCgoCall()-n0, "crossings to find the batch empty")
+	// The 5 feeds of 40 plus the earlier sends also drain before counting.
+	pumpFor(t, 20*time.Millisecond, nil, p.srv, p.cli)
+	assert.EqualValues(t, 1, least(batch), "crossings for a batch of %d packets", n)
+	assert.EqualValues(t, 1, least(func() int64 {
+		return count(func() {
+			ev, err := p.srv.ServiceInto(0, buf)
+			require.NoError(t, err)
+			assert.Equal(t, EventNone, ev.Type)
+		})
+	}), "crossings to find the batch empty")
 }
 
 // TestReceivePathAllocations checks the allocation targets the benchmarks
@@ -246,7 +269,9 @@ func TestReceivePathAllocations(t *testing.T) {
 		require.NoError(t, err)
 		return ev.Type
 	})
-	assert.Zero(t, into, "ServiceInto allocations per packet")
+	// MemStats counts the whole process: allow a stray runtime allocation,
+	// not one per packet.
+	assert.Less(t, into, 0.05, "ServiceInto allocations per packet")
 	queued := measure(func() EventType {
 		ev, err := p.srv.Service(10 * time.Millisecond)
 		require.NoError(t, err)
@@ -256,5 +281,5 @@ func TestReceivePathAllocations(t *testing.T) {
 		}
 		return ev.Type
 	})
-	assert.InDelta(t, 1, queued, 0.1, "Service+Packet allocations per packet")
+	assert.InDelta(t, 1, queued, 0.05, "Service+Packet allocations per packet")
 }
