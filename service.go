@@ -44,10 +44,7 @@ func (h *Host) CheckEvents() (Event, error) {
 func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []byte) (Event, error) {
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
-	var deadline time.Time
-	if timeout > 0 {
-		deadline = time.Now().Add(timeout)
-	}
+	var deadline time.Time // set before the first wait: a ready event never reads the clock
 	for {
 		h.mu.Lock()
 		if h.c == nil {
@@ -60,7 +57,13 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 		if ok {
 			return ev, nil
 		}
-		if timeout <= 0 || !io || !h.wait(deadline, hint) {
+		if timeout <= 0 || !io {
+			return Event{Type: EventNone}, nil
+		}
+		if deadline.IsZero() {
+			deadline = time.Now().Add(timeout)
+		}
+		if !h.wait(deadline, hint) {
 			return Event{Type: EventNone}, nil
 		}
 	}
