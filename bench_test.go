@@ -65,6 +65,14 @@ func BenchmarkServiceInto(b *testing.B) {
 	})
 }
 
+// BenchmarkServiceIntoWait is BenchmarkServiceInto with the timeout a
+// server loop passes (10 ms): events already drained must not pay for it.
+func BenchmarkServiceIntoWait(b *testing.B) {
+	benchReceive(b, func(h *Host, buf []byte) (Event, error) {
+		return h.ServiceInto(10*time.Millisecond, buf)
+	})
+}
+
 // BenchmarkServiceQueued measures the convenience path, Service then
 // Peer.Packet: one op is one received packet, whose copy is the one
 // allocation it must make.
