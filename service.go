@@ -81,6 +81,11 @@ func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 			}
 		}
 		h.batchI = 0
+		// This drain sends every packet queued so far, which serves the
+		// wake-ups their Sends asked for (a Send sets the flag after
+		// unlocking h.mu): clearing it spares the next wait an empty
+		// drain after the service goroutine's own Sends.
+		h.wake.Store(false)
 		h.batchN = hostService(h.c, io)
 		if h.batchN == 0 {
 			return Event{}, false
