@@ -32,13 +32,18 @@ func (m memSample) String() string {
 }
 
 // echoServer pumps a server that echoes every packet back reliably on its
-// channel, and counts connections.
+// channel, and counts connections. Its peers get the clients' 10 s/30 s
+// timeouts: with ENet's default 5 s minimum, a server starved of CPU (the
+// race detector on two shared cores) drops a few peers now and then.
 func echoServer(t testing.TB, h *Host) (connected *atomic.Int64) {
 	connected = new(atomic.Int64)
 	pumpHost(t, h, func(ev Event) {
 		switch ev.Type {
 		case EventConnect:
 			connected.Add(1)
+			if err := ev.Peer.SetTimeout(32, 10*time.Second, 30*time.Second); err != nil {
+				t.Errorf("set timeout: %v", err)
+			}
 		case EventDisconnect:
 			connected.Add(-1)
 			t.Logf("server: %v disconnected (data %d, err %v)", ev.Peer, ev.Data, ev.Err)
@@ -166,7 +171,7 @@ func TestLoadThousandClients(t *testing.T) {
 	}
 	wg.Wait()
 	require.True(t, enettest.WaitFor(15*time.Second, func() bool { return echoed.Load() == sent.Load() }),
-		"%d reliable messages sent, %d echoed; failures: %v", sent.Load(), echoed.Load(), failures)
+		"%d reliable messages sent, %d echoed; %d server peers; failures: %v", sent.Load(), echoed.Load(), serverPeers.Load(), failures)
 	elapsed := time.Since(start)
 	assert.Empty(t, failures)
 	assert.EqualValues(t, clients, serverPeers.Load(), "server lost peers")
