@@ -28,15 +28,16 @@ type ShardedHost struct {
 	running atomic.Bool
 	closed  atomic.Bool
 
-	// ServiceTimeout is how long a shard waits for traffic before
-	// servicing ENet's timers (retransmissions, pings) anyway; 0 means
-	// DefaultShardServiceTimeout. Set it before Run.
+	// ServiceTimeout bounds each Host.Service call of a shard's loop; 0
+	// means DefaultShardServiceTimeout. ENet's timers (retransmissions,
+	// pings) are served on time whatever it is: Service wakes for them.
+	// Set it before Run.
 	ServiceTimeout time.Duration
 }
 
 // DefaultShardServiceTimeout is the ShardedHost.ServiceTimeout used when it
-// is 0: an idle shard wakes 100 times a second.
-const DefaultShardServiceTimeout = 10 * time.Millisecond
+// is 0.
+const DefaultShardServiceTimeout = 100 * time.Millisecond
 
 // shardBufferSize is each shard's receive buffer; ServiceInto grows it for
 // larger packets.
