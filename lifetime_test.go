@@ -46,8 +46,11 @@ func connectedPair(t testing.TB, clientPeers int) (server, client *Host, sp, cp 
 // ENet's allocations return to where they were.
 func TestLifetimeDestroyRace(t *testing.T) {
 	iterations := 40
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		iterations = 10
+	case longRun():
+		iterations = 500
 	}
 	base := liveAllocations()
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -61,7 +61,7 @@ func echoServer(t testing.TB, h *Host) (connected *atomic.Int64) {
 // bounded time. Every 20 ms each peer sends a reliable message on each of
 // its two channels unless it already has window messages in flight; every
 // message must come back, in order per channel, and the server's memory
-// stays bounded.
+// stays bounded. ENETGO_LONG=1 makes the exchange last a minute.
 func TestLoadThousandClients(t *testing.T) {
 	const (
 		clientHosts  = 10
@@ -71,8 +71,11 @@ func TestLoadThousandClients(t *testing.T) {
 		tick         = 20 * time.Millisecond
 	)
 	duration := 5 * time.Second
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		duration = time.Second
+	case longRun():
+		duration = time.Minute
 	}
 	base := sampleMem()
 	server := testHost(t, true, clients+24, 2)

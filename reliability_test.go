@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,10 @@ func pumpHost(t testing.TB, h *Host, handle func(Event)) *enettest.Pump {
 	t.Cleanup(p.Stop)
 	return p
 }
+
+// longRun reports whether ENETGO_LONG=1 asks for the longer versions of
+// the load and lifetime tests (a minute of load, 500 Destroy races).
+func longRun() bool { return os.Getenv("ENETGO_LONG") == "1" }
 
 // hostAddr is the loopback address of a bound host.
 func hostAddr(h *Host) netip.AddrPort {
