@@ -124,9 +124,6 @@ func hostEvent(h cHost, i int) rawEvent {
 	}
 }
 
-// hostDropEvent marks event i of the current batch as consumed elsewhere.
-func hostDropEvent(h cHost, i int) { unsafe.Slice(h.events, h.cap)[i]._type = 0 }
-
 func hostFreeBatch(h cHost) { C.enetgo_free_batch(h) }
 
 func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {

@@ -27,6 +27,7 @@ type Host struct {
 	peers       []*Peer // by ENet slot; nil where no Go peer is attached
 	batchN      int     // events in the C batch
 	batchI      int     // next batch event to convert
+	batchPeers  []*Peer // the Peer each batch event belongs to; nil: drop it
 	compression CompressionMode
 	ref         *hostRef
 
@@ -141,7 +142,7 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	default:
 		return nil, opError(op, ErrCantCreate, "enet_host_create failed")
 	}
-	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c))}
+	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch)}
 	if err := h.openWaiter(); err != nil {
 		hostDestroy(c)
 		return nil, opError(op, ErrCantCreate, "%v", err)
@@ -217,37 +218,30 @@ func (h *Host) destroyed() bool {
 
 func (h *Host) gone(op string) error { return opError(op, ErrUnconfigured, "host destroyed") }
 
-// retire detaches p from its slot: it becomes inactive and events still
-// pending for the slot are dropped. h.mu is held.
+// retire detaches p from its slot after a call of ours made ENet reset
+// it (Reset, DisconnectNow, a disconnect before the connection completed):
+// p becomes inactive, its slot is free for a new connection, and events of
+// the current batch resolved to p are dropped. h.mu is held.
 func (h *Host) retire(p *Peer) {
-	if !h.detach(p) {
+	p.active = false
+	p.gone = true
+	if h.c == nil || h.peers[p.slot] != p {
 		return
 	}
+	h.peers[p.slot] = nil
 	peerForget(h.c, p.slot)
 	for i := h.batchI; i < h.batchN; i++ {
-		if hostEvent(h.c, i).slot == p.slot {
-			hostDropEvent(h.c, i)
+		if h.batchPeers[i] == p {
+			h.batchPeers[i] = nil
 		}
 	}
 }
 
-// detach makes p inactive and frees its slot in the registry, reporting
-// whether p was registered. Unlike retire it keeps the slot's pending batch
-// events and ENet marker: used for a DISCONNECT event, after which ENet
-// may already have given the slot to a new connection. h.mu is held.
-func (h *Host) detach(p *Peer) bool {
-	p.active = false
-	if h.c == nil || h.peers[p.slot] != p {
-		return false
-	}
-	h.peers[p.slot] = nil
-	return true
-}
-
-// attach registers a new Peer for slot, retiring any previous one.
+// attach registers a new Peer for slot. A Peer still registered there
+// (which cannot happen while ENet reports every disconnect) is cut off.
 func (h *Host) attach(slot int) *Peer {
 	if old := h.peers[slot]; old != nil {
-		h.retire(old)
+		old.active, old.gone = false, true
 	}
 	p := &Peer{h: h, slot: slot, active: true, addr: peerAddress(h.c, slot)}
 	h.peers[slot] = p

@@ -20,7 +20,8 @@ import (
 type Peer struct {
 	h         *Host
 	slot      int
-	active    bool // guarded by h.mu
+	active    bool // until its DISCONNECT is returned, Reset, ...; guarded by h.mu
+	gone      bool // its ENet slot no longer belongs to it; guarded by h.mu
 	connected bool // an EventConnect was seen; guarded by h.mu
 	addr      netip.AddrPort
 	queue     packetQueue // guarded by h.mu
@@ -72,11 +73,12 @@ func (q *packetQueue) pop() queuedPacket {
 	return p
 }
 
-// lock locks the host and reports whether the peer is usable. The caller
-// unlocks h.mu in either case.
+// lock locks the host and reports whether the peer's ENet slot is still
+// its own, so that C calls on the slot are allowed. The caller unlocks h.mu
+// in either case.
 func (p *Peer) lock() bool {
 	p.h.mu.Lock()
-	return p.active && p.h.c != nil
+	return p.active && !p.gone && p.h.c != nil
 }
 
 func (p *Peer) inactive(op string) error { return opError(op, ErrUnconfigured, "peer is not active") }
@@ -84,8 +86,9 @@ func (p *Peer) inactive(op string) error { return opError(op, ErrUnconfigured, "
 // IsActive reports whether the peer is still connected or connecting, that
 // is, whether it can still be used (Godot is_active).
 func (p *Peer) IsActive() bool {
+	p.h.mu.Lock()
 	defer p.h.mu.Unlock()
-	return p.lock()
+	return p.active && p.h.c != nil
 }
 
 // State returns the ENet state of the connection, or StateDisconnected for
@@ -224,8 +227,9 @@ func (p *Peer) PutPacket(data []byte) error {
 // It returns ErrUnconfigured for an inactive peer, even if packets are
 // still queued, and ErrUnavailable when the queue is empty.
 func (p *Peer) Packet() ([]byte, error) {
+	p.h.mu.Lock()
 	defer p.h.mu.Unlock()
-	if !p.lock() {
+	if !p.active || p.h.c == nil {
 		return nil, p.inactive("packet")
 	}
 	if p.queue.len() == 0 {

@@ -74,9 +74,9 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 	for {
 		for h.batchI < h.batchN {
-			e := hostEvent(h.c, h.batchI)
+			i := h.batchI
 			h.batchI++
-			if ev, ok := h.convert(e, queue, buf); ok {
+			if ev, ok := h.convert(hostEvent(h.c, i), h.batchPeers[i], queue, buf); ok {
 				return ev, true
 			}
 		}
@@ -90,39 +90,55 @@ func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 		if h.batchN == 0 {
 			return Event{}, false
 		}
+		h.resolve()
 	}
 }
 
-// convert turns a batch event into an Event, updating the peer registry.
-// It reports false for events with no live peer.
-func (h *Host) convert(e rawEvent, queue bool, buf []byte) (Event, bool) {
+// resolve brings the peer registry up to date with a freshly drained batch,
+// in which ENet has already connected, reset and reused slots, and records
+// the Peer of each event. Doing it for the whole batch at once keeps every
+// *Peer in step with its C slot: a peer whose DISCONNECT is still waiting
+// in the batch no longer touches the slot (ENet may have given it to a new
+// connection later in the same batch), though it stays active, with its
+// packets readable, until that DISCONNECT is returned. h.mu is held.
+func (h *Host) resolve() {
+	for i := 0; i < h.batchN; i++ {
+		e := hostEvent(h.c, i)
+		p := h.peers[e.slot]
+		switch e.typ {
+		case EventConnect:
+			if p == nil || p.connected {
+				p = h.attach(e.slot) // an incoming connection
+			}
+			p.connected = true
+			p.addr = peerAddress(h.c, e.slot)
+		case EventDisconnect:
+			if p != nil {
+				p.gone = true // ENet has reset the slot
+				h.peers[e.slot] = nil
+			}
+		}
+		h.batchPeers[i] = p
+	}
+}
+
+// convert turns batch event e of peer p into an Event. It reports false for
+// events whose peer is gone (nil).
+func (h *Host) convert(e rawEvent, p *Peer, queue bool, buf []byte) (Event, bool) {
+	if p == nil {
+		return Event{}, false
+	}
 	switch e.typ {
 	case EventConnect:
-		p := h.peers[e.slot]
-		if p == nil || p.connected {
-			p = h.attach(e.slot) // an incoming connection
-		}
-		p.connected = true
-		p.addr = peerAddress(h.c, e.slot)
 		return Event{Type: EventConnect, Peer: p, Data: e.data}, true
 	case EventDisconnect:
-		p := h.peers[e.slot]
-		if p == nil {
-			return Event{}, false
-		}
 		ev := Event{Type: EventDisconnect, Peer: p, Data: e.data}
 		if !p.connected {
 			ev.Err = h.connectFailure(p)
 		}
-		// Not retire: ENet has already reset the slot, so later events of
-		// this batch for it belong to a new connection and must be kept.
-		h.detach(p)
+		p.active = false
 		return ev, true
 	case EventReceive:
-		p := h.peers[e.slot]
-		if p == nil {
-			return Event{}, false
-		}
 		src := unsafe.Slice((*byte)(e.bytes), e.length)
 		p.traffic.PacketsReceived++
 		p.traffic.BytesReceived += uint64(e.length)
