@@ -31,18 +31,27 @@ demo: deps
 lint: deps
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)
 	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
+	$(GO) tool staticcheck ./...
 
 ## bench: Go/C side-by-side ratios and micro-benchmarks (see BENCHMARKS.md).
 bench: deps
 	bash bench/run.sh
 
-## fuzz: each fuzz target for FUZZTIME.
+## fuzz: each fuzz target for FUZZTIME; the inputs the fuzzer found
+## interesting are copied into the package's testdata/fuzz/<target>/ so
+## they can be committed and replayed by every 'go test'.
 fuzz: deps-test
-	@for pkg in $$($(GO) list ./...); do \
+	@cache=$$($(GO) env GOCACHE)/fuzz; \
+	for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$f"; \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    if [ -d "$$cache/$$pkg/$$f" ]; then \
+	      mkdir -p "$$dir/testdata/fuzz/$$f"; \
+	      cp -n "$$cache/$$pkg/$$f"/* "$$dir/testdata/fuzz/$$f/" 2>/dev/null || true; \
+	      echo "  corpus: $$(ls "$$dir/testdata/fuzz/$$f" | wc -l) inputs in $$dir/testdata/fuzz/$$f"; \
+	    fi; \
 	  done; \
 	done
 

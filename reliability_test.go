@@ -151,13 +151,11 @@ const (
 
 // lossyScenario is the server's view of one scenario's connection.
 type lossyScenario struct {
-	check   *seqChecker
-	mu      sync.Mutex
-	bigSum  [32]byte
-	bigLen  int
-	discAt  chan [2]int // 'L' packets seen when the server's DISCONNECT came, and its data
-	took    time.Duration
-	started time.Time
+	check  *seqChecker
+	mu     sync.Mutex
+	bigSum [32]byte
+	bigLen int
+	discAt chan [2]int // 'L' packets seen when the server's DISCONNECT came, and its data
 }
 
 // TestReliabilityLossyLink runs four connections side by side through a

@@ -78,25 +78,6 @@ func equalEvent(a, b Event) bool {
 	return a == b
 }
 
-// packets collects packet payloads (as strings) for d.
-func packets(ch <-chan Event, d time.Duration) []string {
-	var got []string
-	deadline := time.After(d)
-	for {
-		select {
-		case ev, ok := <-ch:
-			if !ok {
-				return got
-			}
-			if p, isPacket := ev.(Packet); isPacket {
-				got = append(got, string(p.Data))
-			}
-		case <-deadline:
-			return got
-		}
-	}
-}
-
 // collectUntil gathers packet payloads until every one of want was seen,
 // plus a short quiet period to catch anything unexpected, or the timeout.
 func collectUntil(ch <-chan Event, want []string) []string {

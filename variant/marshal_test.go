@@ -142,7 +142,7 @@ func TestFloatWidths(t *testing.T) {
 		{0.1, 0.1, 12},
 		{math.Inf(1), math.Inf(1), 8},
 		{math.MaxFloat64, math.MaxFloat64, 12},
-		{-0.0, 0, 8},
+		{math.Copysign(0, -1), math.Copysign(0, -1), 8},
 		{float64(math.SmallestNonzeroFloat32), math.SmallestNonzeroFloat32, 8},
 	} {
 		b, err := variant.Marshal(variant.Godot4, c.v)
