@@ -57,7 +57,7 @@ fuzz: deps-test
 
 ## sanitize: the C glue and tests under AddressSanitizer and UBSan.
 sanitize: deps-test
-	CGO_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -g -O1" \
+	CGO_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1" \
 	CGO_LDFLAGS="-fsanitize=address,undefined" \
 	ASAN_OPTIONS=detect_leaks=0 ENETGO_REQUIRE_GODOT=1 \
 	  $(GO) test -asan -count=1 -timeout 15m . ./variant/... ./multiplayer/...
