@@ -255,3 +255,40 @@ func FuzzClientReceive(f *testing.F) {
 		}
 	})
 }
+
+// FuzzServerReceive feeds arbitrary packets on arbitrary channels to the
+// server's receive rules of both dialects, as from admitted client 42 with
+// no other client connected: parsing never panics, only data packets
+// (never system traffic) are delivered, always as coming from 42, and never
+// longer than what arrived.
+func FuzzServerReceive(f *testing.F) {
+	f.Add(1, uint8(1), []byte{42, 0, 0, 0, 1, 0, 0, 0, 'h', 'i'})
+	f.Add(2, uint8(2), []byte{42, 0, 0, 0, 0, 0, 0, 0})
+	f.Add(1, uint8(1), []byte{42, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 'x'})
+	f.Add(0, uint8(1), []byte{7, 3, 0, 0, 0, 0, 3, 'x'})
+	f.Add(1, uint8(0), []byte{7, 3, 0xff, 0xff, 0xff, 0xff, 7, 1})
+	f.Add(0, uint8(1), []byte{3, 'r', 'a', 'w'})
+	f.Add(0, uint8(1), []byte{7, 0, 'a'})
+	f.Fuzz(func(t *testing.T, ch int, flags uint8, data []byte) {
+		for _, d := range dialects {
+			s := &Server{service: service{d: d, q: &eventQueue{}}, relay: true, channels: 3,
+				conns: map[*enet.Peer]int32{}, ids: map[int32]*enet.Peer{},
+				byID: map[int32]*enet.Peer{}, pending: map[int32]*authPeer{}}
+			ev := enet.Event{Type: enet.EventReceive, Channel: ch & 0xff, Flags: enet.PacketFlags(flags), Packet: data}
+			if d == Godot3 {
+				s.receive3(42, ev)
+			} else {
+				s.receive4(42, ev)
+			}
+			for _, e := range s.q.items {
+				p, ok := e.(Packet)
+				require.True(t, ok, "only packets come out of receive, got %T", e)
+				assert.Equal(t, int32(42), p.From)
+				assert.LessOrEqual(t, len(p.Data), len(data))
+				if d == Godot3 {
+					assert.NotEqual(t, 0, p.ENetChannel, "channel 0 is never client data")
+				}
+			}
+		}
+	})
+}
