@@ -50,6 +50,7 @@ type Error struct {
 	Err     error   // what went wrong, wrapping a sentinel
 }
 
+// Error returns "variant: op dialect at offset N: what went wrong".
 func (e *Error) Error() string {
 	if e.Offset >= 0 {
 		return fmt.Sprintf("variant: %s %v at offset %d: %v", e.Op, e.Dialect, e.Offset, e.Err)
@@ -57,6 +58,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("variant: %s %v: %v", e.Op, e.Dialect, e.Err)
 }
 
+// Unwrap returns what went wrong, for errors.Is with the sentinels.
 func (e *Error) Unwrap() error { return e.Err }
 
 // detail is a sentinel with context; its message omits the "variant: "
