@@ -17,9 +17,13 @@ import (
 )
 
 // startRoom runs a chat server on a free loopback port.
-func startRoom(t *testing.T) *multiplayer.Server {
+func startRoom(t *testing.T, d ...multiplayer.Dialect) *multiplayer.Server {
 	t.Helper()
-	srv, err := multiplayer.NewServer(multiplayer.Godot3, "127.0.0.1", 0, multiplayer.ServerConfig{})
+	dialect := multiplayer.Godot3
+	if len(d) > 0 {
+		dialect = d[0]
+	}
+	srv, err := multiplayer.NewServer(dialect, "127.0.0.1", 0, multiplayer.ServerConfig{})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -53,9 +57,13 @@ func waitLine(t *testing.T, c *multiplayer.Client, substr string) string {
 	}
 }
 
-func dial(t *testing.T, port int) *multiplayer.Client {
+func dial(t *testing.T, port int, d ...multiplayer.Dialect) *multiplayer.Client {
 	t.Helper()
-	c, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+	dialect := multiplayer.Godot3
+	if len(d) > 0 {
+		dialect = d[0]
+	}
+	c, err := multiplayer.Dial(dialect, "127.0.0.1", port, multiplayer.ClientConfig{})
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
@@ -84,6 +92,49 @@ func TestChatRoom(t *testing.T) {
 
 	require.NoError(t, b.Close())
 	waitLine(t, a, "* "+nameB+" left")
+}
+
+// waitRaw returns the first RAW (send_bytes) line received by Godot 4
+// client c that contains substr.
+func waitRaw(t *testing.T, c *multiplayer.Client, substr string) string {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-c.Events():
+			require.True(t, ok, "events closed waiting for %q", substr)
+			p, isPacket := ev.(multiplayer.Packet)
+			if !isPacket {
+				continue
+			}
+			line, raw := multiplayer.DecodeRaw(multiplayer.Godot4, p.Data)
+			require.True(t, raw, "a Godot 4 chat line is a RAW packet: % x", p.Data)
+			if strings.Contains(string(line), substr) {
+				return string(line)
+			}
+		case <-deadline:
+			require.FailNow(t, "no line containing "+substr)
+		}
+	}
+}
+
+// Godot 4 clients chat with SceneMultiplayer.send_bytes: RAW packets both
+// ways (no Godot 4 runtime here: Go clients of the Godot 4 dialect).
+func TestChatRoomGodot4(t *testing.T) {
+	srv := startRoom(t, multiplayer.Godot4)
+	a := dial(t, srv.Port(), multiplayer.Godot4)
+	nameA := "player" + strconv.Itoa(int(a.ID()))
+	assert.Contains(t, waitRaw(t, a, "* welcome"), nameA)
+	b := dial(t, srv.Port(), multiplayer.Godot4)
+	nameB := "player" + strconv.Itoa(int(b.ID()))
+	waitRaw(t, a, "* "+nameB+" joined")
+
+	require.NoError(t, b.SendBytes(1, []byte("hello from godot 4"), multiplayer.Reliable, 0))
+	assert.Equal(t, nameB+": hello from godot 4", waitRaw(t, a, "hello from"))
+	// A non-RAW SceneMultiplayer packet (an RPC, byte 0 = 0) is not chat.
+	require.NoError(t, b.Send(1, []byte{0, 'r', 'p', 'c'}, multiplayer.Reliable, 0))
+	require.NoError(t, b.SendBytes(1, []byte("after rpc"), multiplayer.Reliable, 0))
+	assert.Equal(t, nameB+": after rpc", waitRaw(t, a, "rpc"), "the RPC packet was ignored")
 }
 
 // The GDScript client against the chat server, in a real Godot 3.2.3.

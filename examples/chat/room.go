@@ -17,6 +17,11 @@ const maxLine = 500
 // to the server (peer 1), and the server sends "name: line" to everyone.
 // A line "/name NEW" renames its sender. Joins, leaves and renames are
 // announced as lines starting with "* ".
+//
+// With Godot 3 clients a line is a plain put_packet payload. Godot 4 has no
+// put_packet for scripts on the high-level API: its clients send and
+// receive lines with SceneMultiplayer.send_bytes and the peer_packet
+// signal, so the room speaks RAW packets (SendBytes, DecodeRaw) there.
 type room struct {
 	srv   *multiplayer.Server
 	names map[int32]string
@@ -56,7 +61,14 @@ func (r *room) handle(ev multiplayer.Event) {
 		r.announce(0, "* "+name+" left")
 	case multiplayer.Packet:
 		name, ok := r.names[ev.From]
-		line := strings.TrimSpace(string(ev.Data))
+		data := ev.Data
+		if r.srv.Dialect() == multiplayer.Godot4 {
+			if data, ok = multiplayer.DecodeRaw(multiplayer.Godot4, data); !ok {
+				return // an RPC or other SceneMultiplayer packet: not chat
+			}
+			_, ok = r.names[ev.From]
+		}
+		line := strings.TrimSpace(string(data))
 		if !ok || line == "" || len(line) > maxLine || !utf8.ValidString(line) {
 			return
 		}
@@ -95,7 +107,11 @@ func (r *room) announce(target int32, line string) {
 }
 
 func (r *room) tell(target int32, line string) {
-	if err := r.srv.Send(target, []byte(line), multiplayer.Reliable, 0); err != nil {
+	send := r.srv.Send
+	if r.srv.Dialect() == multiplayer.Godot4 {
+		send = r.srv.SendBytes
+	}
+	if err := send(target, []byte(line), multiplayer.Reliable, 0); err != nil {
 		r.log.Printf("send to %d: %v", target, err)
 	}
 }
