@@ -26,13 +26,7 @@ func (s *session) godotListen(ctx context.Context) error {
 	s.logf("listening on %s:%d as a %v multiplayer server (id 1)", o.addr, srv.Port(), o.dialect)
 
 	send := func(target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
-		if len(data) == 0 {
-			return nil // Godot drops empty packets
-		}
-		if o.dialect == multiplayer.Godot4 {
-			return srv.SendBytes(target, data, mode, channel)
-		}
-		return srv.Send(target, data, mode, channel)
+		return godotSend(srv, o.dialect, target, data, mode, channel)
 	}
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
@@ -151,13 +145,7 @@ func (s *session) godotConnect(ctx context.Context) error {
 	s.logf("connected to %s as godot peer %d", o.target(), c.ID())
 
 	send := func(data []byte) error {
-		if len(data) == 0 {
-			return nil
-		}
-		if o.dialect == multiplayer.Godot4 {
-			return c.SendBytes(1, data, o.transferMode(), o.channel)
-		}
-		return c.Send(1, data, o.transferMode(), o.channel)
+		return godotSend(c, o.dialect, 1, data, o.transferMode(), o.channel)
 	}
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
@@ -191,4 +179,24 @@ func (s *session) godotConnect(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// godotSender is what a multiplayer Server and Client have in common for
+// sending.
+type godotSender interface {
+	Send(target int32, data []byte, mode multiplayer.TransferMode, channel int) error
+	SendBytes(target int32, payload []byte, mode multiplayer.TransferMode, channel int) error
+}
+
+// godotSend sends a line the way the dialect's scripts read it: a plain
+// packet in Godot 3, a RAW (send_bytes) packet in Godot 4. Godot drops
+// empty packets, so they are not sent.
+func godotSend(x godotSender, d multiplayer.Dialect, target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
+	if len(data) == 0 {
+		return nil
+	}
+	if d == multiplayer.Godot4 {
+		return x.SendBytes(target, data, mode, channel)
+	}
+	return x.Send(target, data, mode, channel)
 }

@@ -36,18 +36,10 @@ func (s *session) listen(ctx context.Context) error {
 
 	buf := make([]byte, 0, 64<<10)
 	for {
-		select {
-		case <-ctx.Done():
-			s.logf("shutting down")
-			s.disconnectAll(h)
-			return nil
-		default:
+		ev, done, err := s.step(ctx, h, buf)
+		if done {
+			return err
 		}
-		ev, err := h.ServiceInto(pollInterval, buf)
-		if err != nil {
-			return fmt.Errorf("service: %w", err)
-		}
-		s.handle(ev)
 		if ev.Type == enet.EventReceive && o.echo {
 			if err := ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags); err != nil {
 				s.logf("echo to %v: %v", ev.Peer, err)
@@ -65,6 +57,23 @@ func (s *session) listen(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// step services h once and reports the event, or done (with the error to
+// return, nil on a clean shutdown) when ctx has ended or serving failed.
+func (s *session) step(ctx context.Context, h *enet.Host, buf []byte) (ev enet.Event, done bool, err error) {
+	select {
+	case <-ctx.Done():
+		s.logf("shutting down")
+		s.disconnectAll(h)
+		return ev, true, nil
+	default:
+	}
+	if ev, err = h.ServiceInto(pollInterval, buf); err != nil {
+		return ev, true, fmt.Errorf("service: %w", err)
+	}
+	s.handle(ev)
+	return ev, false, nil
 }
 
 func listenError(o *options, err error) error {
@@ -160,18 +169,10 @@ func (s *session) connect(ctx context.Context) error {
 	buf := make([]byte, 0, 64<<10)
 	var eofAt time.Time // when stdin ended and DisconnectLater was called
 	for {
-		select {
-		case <-ctx.Done():
-			s.logf("shutting down")
-			s.disconnectAll(h)
-			return nil
-		default:
+		ev, done, err := s.step(ctx, h, buf)
+		if done {
+			return err
 		}
-		ev, err := h.ServiceInto(pollInterval, buf)
-		if err != nil {
-			return fmt.Errorf("service: %w", err)
-		}
-		s.handle(ev)
 		if ev.Type == enet.EventDisconnect {
 			return nil
 		}
