@@ -124,7 +124,6 @@ func hostEvent(h cHost, i int) rawEvent {
 	}
 }
 
-func hostFreeBatch(h cHost) { C.enetgo_free_batch(h) }
 
 func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {
 	return int(C.enetgo_connect(h, ipToC(addr.Addr()), C.enet_uint16(addr.Port()),
