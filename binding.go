@@ -124,7 +124,6 @@ func hostEvent(h cHost, i int) rawEvent {
 	}
 }
 
-
 func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {
 	return int(C.enetgo_connect(h, ipToC(addr.Addr()), C.enet_uint16(addr.Port()),
 		C.size_t(channels), C.enet_uint32(data)))
