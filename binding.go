@@ -100,6 +100,17 @@ func hostDestroy(h cHost) { C.enetgo_host_destroy(h) }
 
 func hostSocketFD(h cHost) int { return int(h.host.socket) }
 
+func hostWakeFD(h cHost) int { return int(h.wake_fd) }
+
+// waitFDs sleeps in C until socket sock is readable, the host's wake-up
+// eventfd was written, or d passes. It touches no ENet state.
+func waitFDs(sock, wake int, d time.Duration) {
+	C.enetgo_wait(C.int(sock), C.int(wake), C.int64_t(d))
+}
+
+// hostWake interrupts the current or next waitFDs of the host.
+func hostWake(h cHost) { C.enetgo_wake(h) }
+
 func hostPeerCount(h cHost) int { return int(h.host.peerCount) }
 
 // hostService drains ready events into the C batch and returns their count.

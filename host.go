@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -31,17 +29,18 @@ type Host struct {
 	compression CompressionMode
 	ref         *hostRef
 
-	svcMu   sync.Mutex // one Service at a time
-	file    *os.File   // dup of the ENet socket, waited on through the netpoller
-	rc      syscall.RawConn
-	wake    atomic.Bool
-	waiting atomic.Bool
+	svcMu   sync.Mutex  // one Service at a time
+	sockFD  int         // the ENet socket, waited on in C
+	wakeFD  int         // eventfd that interrupts that wait
+	wake    atomic.Bool // a Send queued packets: serve before waiting
+	waiting atomic.Bool // a Service is (about to be) asleep in waitFDs
+	closing atomic.Bool // Destroy has begun
+	done    chan struct{} // closed when Destroy has finished
 }
 
 // hostRef is what the GC safety net frees if a Host is dropped undestroyed.
 type hostRef struct {
-	c    cHost
-	file *os.File
+	c cHost
 }
 
 // HostConfig sets a host's limits. The zero value gives Godot's defaults.
@@ -142,36 +141,15 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	default:
 		return nil, opError(op, ErrCantCreate, "enet_host_create failed")
 	}
-	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch)}
-	if err := h.openWaiter(); err != nil {
-		hostDestroy(c)
-		return nil, opError(op, ErrCantCreate, "%v", err)
-	}
-	h.ref = &hostRef{c: c, file: h.file}
+	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch),
+		sockFD: hostSocketFD(c), wakeFD: hostWakeFD(c), done: make(chan struct{})}
+	h.ref = &hostRef{c: c}
 	runtime.AddCleanup(h, func(r *hostRef) {
 		if r.c != nil {
 			hostDestroy(r.c)
-			r.file.Close()
 		}
 	}, h.ref)
 	return h, nil
-}
-
-// openWaiter dups the ENet socket into an *os.File so Service can wait for
-// it through Go's netpoller instead of parking a thread in C.
-func (h *Host) openWaiter() error {
-	fd, err := dupCloexec(hostSocketFD(h.c))
-	if err != nil {
-		return err
-	}
-	h.file = os.NewFile(uintptr(fd), "enet-socket")
-	rc, err := h.file.SyscallConn()
-	if err != nil {
-		h.file.Close()
-		return err
-	}
-	h.rc = rc
-	return nil
 }
 
 // Destroy destroys the host: every peer becomes inactive without telling
@@ -180,11 +158,19 @@ func (h *Host) openWaiter() error {
 // ErrUnconfigured (Godot destroy). Destroying twice returns
 // ErrUnconfigured.
 func (h *Host) Destroy() error {
-	h.mu.Lock()
-	if h.c == nil {
-		h.mu.Unlock()
+	if !h.closing.CompareAndSwap(false, true) {
+		<-h.done // a racing Destroy: return once the host is gone
 		return opError("destroy", ErrUnconfigured, "host already destroyed")
 	}
+	defer close(h.done)
+	// Interrupt a Service asleep in C and wait for it to leave: the
+	// sockets it sleeps on are closed below.
+	h.mu.Lock()
+	hostWake(h.c)
+	h.mu.Unlock()
+	h.svcMu.Lock()
+	defer h.svcMu.Unlock()
+	h.mu.Lock()
 	for _, p := range h.peers {
 		if p != nil {
 			p.active = false
@@ -196,8 +182,6 @@ func (h *Host) Destroy() error {
 	h.c = nil
 	h.ref.c = nil
 	h.mu.Unlock()
-	h.file.SetReadDeadline(time.Unix(1, 0)) // wake a waiting Service
-	h.file.Close()
 	return nil
 }
 
@@ -210,11 +194,7 @@ func (h *Host) Close() error {
 	return nil
 }
 
-func (h *Host) destroyed() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.c == nil
-}
+func (h *Host) destroyed() bool { return h.closing.Load() }
 
 func (h *Host) gone(op string) error { return opError(op, ErrUnconfigured, "host destroyed") }
 

@@ -1,12 +1,8 @@
 package enet
 
 import (
-	"errors"
-	"syscall"
 	"time"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // Service sends queued packets, receives datagrams and returns the next
@@ -17,11 +13,12 @@ import (
 // Peer.Packet. Use ServiceInto to take packets straight from the event
 // instead.
 //
-// While it waits, Service holds no lock and parks no thread in C: it waits
-// for the socket through Go's netpoller, and a Send from another goroutine
-// wakes it so the packet goes out at once. Only one Service, ServiceInto or
-// CheckEvents runs at a time on a host; others wait their turn. After
-// Destroy it returns ErrUnconfigured.
+// While it waits, Service holds no lock: it sleeps in C, in ppoll(2) on
+// the host's socket, as a C ENet program sleeps in enet_host_service, so
+// the waiting goroutine holds its OS thread. A Send from another goroutine
+// wakes it so the packet goes out at once, and Destroy wakes it to return.
+// Only one Service, ServiceInto or CheckEvents runs at a time on a host;
+// others wait their turn. After Destroy it returns ErrUnconfigured.
 func (h *Host) Service(timeout time.Duration) (Event, error) {
 	return h.service("service", timeout, true, true, nil)
 }
@@ -47,7 +44,7 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 	var deadline time.Time // set before the first wait: a ready event never reads the clock
 	for {
 		h.mu.Lock()
-		if h.c == nil {
+		if h.c == nil || h.closing.Load() {
 			h.mu.Unlock()
 			return Event{}, h.gone(op)
 		}
@@ -165,52 +162,46 @@ func (h *Host) connectFailure(p *Peer) error {
 		"no answer from %v: no server listening, the server refused or is full, or it uses compression (both ends must use the same mode)", p.addr)
 }
 
-// wait blocks until the socket is readable, a Send wakes it, deadline
-// passes, or, with hint >= 0, ENet's timers need a service after hint. It
-// reports false once deadline has passed.
+// wait sleeps until the socket is readable, a Send or Destroy wakes it,
+// deadline passes, or, with hint >= 0, ENet's timers need a service after
+// hint. It reports false, without sleeping, once deadline has passed.
+//
+// It sleeps in C rather than in Go's netpoller: parking the goroutine
+// there idles every P when the host is the process's only work, and the
+// next system call then wakes the runtime's sysmon thread, which ticks
+// every 20 µs for a millisecond before it backs off again. Under load
+// that happens after almost every burst of datagrams and cost the
+// netpoller version a third of its CPU (BENCHMARKS.md).
 func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
-	now := time.Now()
-	if !now.Before(deadline) {
+	d := time.Until(deadline)
+	if d <= 0 {
 		return false
 	}
-	until := deadline
-	if hint >= 0 && now.Add(hint).Before(deadline) {
-		until = now.Add(hint)
+	if hint >= 0 && hint < d {
+		d = hint
 	}
+	// Dekker with wakeService: either this sees its wake flag, or it sees
+	// waiting and writes the eventfd, which ends (or pre-empts) the sleep.
 	h.waiting.Store(true)
-	defer h.waiting.Store(false)
-	if err := h.file.SetReadDeadline(until); err != nil {
-		return false // closed by Destroy
+	if !h.wake.Swap(false) && !h.closing.Load() {
+		waitFDs(h.sockFD, h.wakeFD, d)
 	}
-	if h.wake.Swap(false) {
-		return true
-	}
-	err := h.rc.Read(socketReadable)
+	h.waiting.Store(false)
 	h.wake.Store(false)
-	if err != nil && !errors.Is(err, syscall.EAGAIN) {
-		// Deadline passed, interrupted by a wake-up, or closed: serve once
-		// more; the loop ends on the deadline or a destroyed host.
-		return time.Now().Before(deadline) || h.destroyed()
-	}
 	return true
 }
 
 // wakeService makes a Service waiting in another goroutine serve at once,
-// so packets queued by Send go out without waiting for its timeout.
+// so packets queued by Send go out without waiting for its timeout. The
+// eventfd is written under h.mu, so never after Destroy closed it, and at
+// most once per wait.
 func (h *Host) wakeService() {
 	h.wake.Store(true)
-	if h.waiting.Load() {
-		h.file.SetReadDeadline(time.Unix(1, 0))
+	if h.waiting.CompareAndSwap(true, false) {
+		h.mu.Lock()
+		if h.c != nil {
+			hostWake(h.c)
+		}
+		h.mu.Unlock()
 	}
 }
-
-// socketReadable peeks at the socket without consuming: true when a
-// datagram (or an error) is waiting, false to wait in the netpoller.
-func socketReadable(fd uintptr) bool {
-	var b [1]byte
-	_, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
-		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
-	return errno != syscall.EAGAIN && errno != syscall.EINTR
-}
-
-func dupCloexec(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }

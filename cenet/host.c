@@ -1,5 +1,11 @@
 /* Core C glue of package enet; see host.h. Written for this project. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include "host.h"
 
@@ -59,10 +65,18 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 	}
 	memset(h->events, 0, sizeof(enetgo_event) * (size_t)batch);
 	h->cap = batch;
+	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (h->wake_fd < 0) {
+		enet_free(h->events);
+		enet_free(h);
+		*err = 1;
+		return NULL;
+	}
 	/* Created unbound, then bound here, so socket options such as
 	 * SO_REUSEPORT can be set before bind(2). */
 	h->host = enet_host_create(NULL, peers, channels, in_bw, out_bw);
 	if (h->host == NULL) {
+		close(h->wake_fd);
 		enet_free(h->events);
 		enet_free(h);
 		*err = 1;
@@ -77,6 +91,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		                             sizeof one) < 0) ||
 		    enet_socket_bind(h->host->socket, &addr) < 0) {
 			enet_host_destroy(h->host);
+			close(h->wake_fd);
 			enet_free(h->events);
 			enet_free(h);
 			*err = 2;
@@ -106,6 +121,7 @@ void enetgo_host_destroy(enetgo_host *h)
 		return;
 	enetgo_free_batch(h);
 	enet_host_destroy(h->host);
+	close(h->wake_fd);
 	enet_free(h->events);
 	enet_free(h);
 }
@@ -177,6 +193,30 @@ int enetgo_service(enetgo_host *h, int io)
 	if (h->count == 0)
 		h->wait_hint_ms = wait_hint(h->host);
 	return h->count;
+}
+
+int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns)
+{
+	struct pollfd fds[2] = {{.fd = sock, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+	struct timespec ts;
+	if (timeout_ns < 0)
+		timeout_ns = 0;
+	ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+	ts.tv_nsec = (long)(timeout_ns % 1000000000);
+	int r = ppoll(fds, 2, &ts, NULL);
+	if (r > 0 && (fds[1].revents & POLLIN)) {
+		uint64_t v;
+		while (read(wake_fd, &v, sizeof v) < 0 && errno == EINTR)
+			;
+	}
+	return r;
+}
+
+void enetgo_wake(enetgo_host *h)
+{
+	uint64_t one = 1;
+	while (write(h->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
+		;
 }
 
 int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, uint32_t data)

@@ -35,6 +35,7 @@ typedef struct {
 	uint64_t refused;          /* incoming connections refused */
 	int wait_hint_ms;          /* after an empty batch: how long ENet's timers
 	                              can wait (-1: no peers, nothing pending) */
+	int wake_fd;               /* eventfd that interrupts enetgo_wait */
 } enetgo_host;
 
 /* enetgo_init initialises ENet with counting allocator callbacks. Returns
@@ -65,6 +66,15 @@ void enetgo_host_destroy(enetgo_host *h);
  * long wait), half the shortest ping interval while peers are connected
  * (so keep-alive pings go out), and -1 with no peers. */
 int enetgo_service(enetgo_host *h, int io);
+
+/* enetgo_wait sleeps in ppoll(2) until the socket sock is readable, the
+ * eventfd wake_fd was written (enetgo_wake), or timeout_ns passes, and
+ * consumes the wake-up. It touches no ENet state, so it runs without the
+ * host's lock. Returns ppoll's result (0: timed out). */
+int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns);
+
+/* enetgo_wake makes a current or the next enetgo_wait on h return at once. */
+void enetgo_wake(enetgo_host *h);
 
 /* enetgo_free_batch destroys the packets of the current batch. */
 void enetgo_free_batch(enetgo_host *h);
