@@ -29,12 +29,12 @@ type Host struct {
 	compression CompressionMode
 	ref         *hostRef
 
-	svcMu   sync.Mutex  // one Service at a time
-	sockFD  int         // the ENet socket, waited on in C
-	wakeFD  int         // eventfd that interrupts that wait
-	wake    atomic.Bool // a Send queued packets: serve before waiting
-	waiting atomic.Bool // a Service is (about to be) asleep in waitFDs
-	closing atomic.Bool // Destroy has begun
+	svcMu   sync.Mutex    // one Service at a time
+	sockFD  int           // the ENet socket, waited on in C
+	wakeFD  int           // eventfd that interrupts that wait
+	wake    atomic.Bool   // a Send queued packets: serve before waiting
+	waiting atomic.Bool   // a Service is (about to be) asleep in waitFDs
+	closing atomic.Bool   // Destroy has begun
 	done    chan struct{} // closed when Destroy has finished
 }
 
