@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -29,18 +31,21 @@ type Host struct {
 	compression CompressionMode
 	ref         *hostRef
 
-	svcMu   sync.Mutex    // one Service at a time
-	sockFD  int           // the ENet socket, waited on in C
-	wakeFD  int           // eventfd that interrupts that wait
-	wake    atomic.Bool   // a Send queued packets: serve before waiting
-	waiting atomic.Bool   // a Service is (about to be) asleep in waitFDs
-	closing atomic.Bool   // Destroy has begun
-	done    chan struct{} // closed when Destroy has finished
+	svcMu   sync.Mutex      // one Service at a time
+	sockFD  int             // the ENet socket, waited on in C
+	wakeFD  int             // eventfd that interrupts that wait
+	file    *os.File        // dup of the ENet socket, waited on through the netpoller
+	rc      syscall.RawConn // of file
+	wake    atomic.Bool     // a Send queued packets: serve before waiting
+	waiting atomic.Int32    // notWaiting, waitingInC or waitingInGo
+	closing atomic.Bool     // Destroy has begun
+	done    chan struct{}   // closed when Destroy has finished
 }
 
 // hostRef is what the GC safety net frees if a Host is dropped undestroyed.
 type hostRef struct {
-	c cHost
+	c    cHost
+	file *os.File
 }
 
 // HostConfig sets a host's limits. The zero value gives Godot's defaults.
@@ -143,13 +148,35 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	}
 	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch),
 		sockFD: hostSocketFD(c), wakeFD: hostWakeFD(c), done: make(chan struct{})}
-	h.ref = &hostRef{c: c}
+	if err := h.openWaiter(); err != nil {
+		hostDestroy(c)
+		return nil, opError(op, ErrCantCreate, "%v", err)
+	}
+	h.ref = &hostRef{c: c, file: h.file}
 	runtime.AddCleanup(h, func(r *hostRef) {
 		if r.c != nil {
 			hostDestroy(r.c)
+			r.file.Close()
 		}
 	}, h.ref)
 	return h, nil
+}
+
+// openWaiter dups the ENet socket into an *os.File so Service can also wait
+// for it through Go's netpoller (see Host.wait).
+func (h *Host) openWaiter() error {
+	fd, err := dupCloexec(h.sockFD)
+	if err != nil {
+		return err
+	}
+	h.file = os.NewFile(uintptr(fd), "enet-socket")
+	rc, err := h.file.SyscallConn()
+	if err != nil {
+		h.file.Close()
+		return err
+	}
+	h.rc = rc
+	return nil
 }
 
 // Destroy destroys the host: every peer becomes inactive without telling
@@ -163,11 +190,12 @@ func (h *Host) Destroy() error {
 		return opError("destroy", ErrUnconfigured, "host already destroyed")
 	}
 	defer close(h.done)
-	// Interrupt a Service asleep in C and wait for it to leave: the
-	// sockets it sleeps on are closed below.
+	// Interrupt a waiting Service and wait for it to leave: the sockets
+	// it sleeps on are closed below.
 	h.mu.Lock()
 	hostWake(h.c)
 	h.mu.Unlock()
+	h.file.SetReadDeadline(time.Unix(1, 0))
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
 	h.mu.Lock()
@@ -182,6 +210,7 @@ func (h *Host) Destroy() error {
 	h.c = nil
 	h.ref.c = nil
 	h.mu.Unlock()
+	h.file.Close()
 	return nil
 }
 

@@ -1,8 +1,13 @@
 package enet
 
 import (
+	"runtime"
+	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Service sends queued packets, receives datagrams and returns the next
@@ -162,46 +167,108 @@ func (h *Host) connectFailure(p *Peer) error {
 		"no answer from %v: no server listening, the server refused or is full, or it uses compression (both ends must use the same mode)", p.addr)
 }
 
+// What a Service is waiting in (Host.waiting).
+const (
+	notWaiting = iota
+	waitingInC
+	waitingInGo
+)
+
 // wait sleeps until the socket is readable, a Send or Destroy wakes it,
 // deadline passes, or, with hint >= 0, ENet's timers need a service after
 // hint. It reports false, without sleeping, once deadline has passed.
 //
-// It sleeps in C rather than in Go's netpoller: parking the goroutine
-// there idles every P when the host is the process's only work, and the
-// next system call then wakes the runtime's sysmon thread, which ticks
-// every 20 µs for a millisecond before it backs off again. Under load
-// that happens after almost every burst of datagrams and cost the
-// netpoller version a third of its CPU (BENCHMARKS.md).
+// It sleeps in C when it can, in ppoll(2) on the socket and the host's
+// eventfd, as a C ENet program sleeps in enet_host_service: parking the
+// goroutine in Go's netpoller instead idles every P when the host is the
+// process's only work, and the next system call then wakes the runtime's
+// sysmon thread, which ticks every 20 µs for a millisecond before it
+// backs off again. Under load that happens after almost every burst of
+// datagrams and cost the netpoller a third of a client's CPU
+// (BENCHMARKS.md). But a goroutine asleep in C keeps its P until sysmon
+// takes it back, so only GOMAXPROCS-1 Services sleep in C at once; the
+// others, and every Service when GOMAXPROCS is 1, wait in the netpoller,
+// so runnable goroutines always find a free P.
 func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
-	d := time.Until(deadline)
-	if d <= 0 {
+	now := time.Now()
+	if !now.Before(deadline) {
 		return false
 	}
+	d := deadline.Sub(now)
 	if hint >= 0 && hint < d {
 		d = hint
 	}
-	// Dekker with wakeService: either this sees its wake flag, or it sees
-	// waiting and writes the eventfd, which ends (or pre-empts) the sleep.
-	h.waiting.Store(true)
-	if !h.wake.Swap(false) && !h.closing.Load() {
-		waitFDs(h.sockFD, h.wakeFD, d)
+	inC := acquireCWait()
+	if inC {
+		defer cWaiters.Add(-1)
+		h.waiting.Store(waitingInC)
+	} else {
+		h.waiting.Store(waitingInGo)
+		// Armed before the wake flag is checked: a wakeService that
+		// finds waitingInGo moves the deadline after this.
+		if h.file.SetReadDeadline(now.Add(d)) != nil {
+			h.waiting.Store(notWaiting)
+			return true // closed by Destroy
+		}
 	}
-	h.waiting.Store(false)
+	// Dekker with wakeService: either this sees its wake flag, or it sees
+	// waiting and interrupts the sleep (an eventfd write persists until
+	// read; a past read deadline until reset).
+	if !h.wake.Swap(false) && !h.closing.Load() {
+		if inC {
+			waitFDs(h.sockFD, h.wakeFD, d)
+		} else {
+			h.rc.Read(socketReadable) // deadline, wake-up or close: serve once more
+		}
+	}
+	h.waiting.Store(notWaiting)
 	h.wake.Store(false)
 	return true
 }
 
+// cWaiters counts Services asleep in C, process-wide.
+var cWaiters atomic.Int32
+
+// acquireCWait takes one of the GOMAXPROCS-1 places for a Service asleep
+// in C, or reports false when none is free.
+func acquireCWait() bool {
+	limit := int32(runtime.GOMAXPROCS(0) - 1)
+	for {
+		n := cWaiters.Load()
+		if n >= limit {
+			return false
+		}
+		if cWaiters.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 // wakeService makes a Service waiting in another goroutine serve at once,
-// so packets queued by Send go out without waiting for its timeout. The
-// eventfd is written under h.mu, so never after Destroy closed it, and at
-// most once per wait.
+// so packets queued by Send go out without waiting for its timeout. At
+// most one wake-up per wait: the eventfd is written under h.mu, so never
+// after Destroy closed it; the read deadline of a closed file is a no-op.
 func (h *Host) wakeService() {
 	h.wake.Store(true)
-	if h.waiting.CompareAndSwap(true, false) {
+	switch {
+	case h.waiting.CompareAndSwap(waitingInC, notWaiting):
 		h.mu.Lock()
 		if h.c != nil {
 			hostWake(h.c)
 		}
 		h.mu.Unlock()
+	case h.waiting.CompareAndSwap(waitingInGo, notWaiting):
+		h.file.SetReadDeadline(time.Unix(1, 0))
 	}
 }
+
+// socketReadable peeks at the socket without consuming: true when a
+// datagram (or an error) is waiting, false to wait in the netpoller.
+func socketReadable(fd uintptr) bool {
+	var b [1]byte
+	_, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
+		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+	return errno != syscall.EAGAIN && errno != syscall.EINTR
+}
+
+func dupCloexec(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }

@@ -153,7 +153,17 @@ int enetgo_service(enetgo_host *h, int io)
 	int errors = 0;
 	enetgo_free_batch(h);
 	while (h->count < h->cap) {
+		/* Once a pass has produced a RECEIVE event, take only what it
+		 * made ready (enet_host_check_events), as a C loop does:
+		 * serving again until enet_host_service returns 0 costs a
+		 * second pass per batch (another recvmsg, another walk of every
+		 * peer). A pass that ends on a CONNECT or DISCONNECT returns
+		 * before it sends the acknowledgements it queued or reads the
+		 * rest of the socket, so after those the next call serves
+		 * again. */
 		int r = io ? enet_host_service(h->host, &ev, 0) : enet_host_check_events(h->host, &ev);
+		if (r > 0 && ev.type == ENET_EVENT_TYPE_RECEIVE)
+			io = 0;
 		if (r < 0) {
 			/* 1.3.17 fails once per datagram over 4096 bytes; the
 			 * datagram is consumed, so serving again makes progress. */

@@ -57,9 +57,11 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 void enetgo_host_destroy(enetgo_host *h);
 
 /* enetgo_service frees the previous batch, then drains up to h->cap ready
- * events into h->events. With io non-zero it services the socket (timeout
- * 0: sends queued commands, receives, dispatches); with io zero it only
- * dispatches what is already received (enet_host_check_events). Service
+ * events into h->events. With io non-zero it makes one pass over the
+ * socket (enet_host_service with timeout 0: sends queued commands, reads
+ * every waiting datagram, dispatches) and then takes what that pass made
+ * ready (enet_host_check_events); with io zero it only dispatches what is
+ * already received. Service
  * errors are counted and serving goes on. Returns the number of events.
  * When it returns 0 it also sets h->wait_hint_ms: 5 while any peer has
  * queued or unacknowledged commands (so resends are not held back by a
