@@ -31,21 +31,49 @@ type Host struct {
 	compression CompressionMode
 	ref         *hostRef
 
-	svcMu   sync.Mutex      // one Service at a time
-	sockFD  int             // the ENet socket, waited on in C
-	wakeFD  int             // eventfd that interrupts that wait
-	file    *os.File        // dup of the ENet socket, waited on through the netpoller
-	rc      syscall.RawConn // of file
-	wake    atomic.Bool     // a Send queued packets: serve before waiting
-	waiting atomic.Int32    // notWaiting, waitingInC or waitingInGo
-	closing atomic.Bool     // Destroy has begun
-	done    chan struct{}   // closed when Destroy has finished
+	svcMu   sync.Mutex    // one Service at a time
+	sockFD  int           // the ENet socket, waited on in C
+	wakeFD  int           // eventfd that interrupts that wait
+	wake    atomic.Bool   // a Send queued packets: serve before waiting
+	waiting atomic.Int32  // notWaiting, waitingInC or waitingInGo
+	inC     bool          // holds one of the places to sleep in C (svcMu)
+	closing atomic.Bool   // Destroy has begun
+	done    chan struct{} // closed when Destroy has finished
 }
 
 // hostRef is what the GC safety net frees if a Host is dropped undestroyed.
 type hostRef struct {
 	c    cHost
-	file *os.File
+	poll atomic.Pointer[pollFile] // open while the host waits in the netpoller
+}
+
+// pollFile is a dup of the ENet socket for waiting in Go's netpoller.
+type pollFile struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+// openPollFile dups socket fd into an *os.File, registering it with Go's
+// netpoller.
+func openPollFile(fd int) (*pollFile, error) {
+	dup, err := dupCloexec(fd)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(dup), "enet-socket")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &pollFile{f: f, rc: rc}, nil
+}
+
+// closePoll closes the host's netpoller file, if open.
+func (r *hostRef) closePoll() {
+	if pf := r.poll.Swap(nil); pf != nil {
+		pf.f.Close()
+	}
 }
 
 // HostConfig sets a host's limits. The zero value gives Godot's defaults.
@@ -148,35 +176,14 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	}
 	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch),
 		sockFD: hostSocketFD(c), wakeFD: hostWakeFD(c), done: make(chan struct{})}
-	if err := h.openWaiter(); err != nil {
-		hostDestroy(c)
-		return nil, opError(op, ErrCantCreate, "%v", err)
-	}
-	h.ref = &hostRef{c: c, file: h.file}
+	h.ref = &hostRef{c: c}
 	runtime.AddCleanup(h, func(r *hostRef) {
 		if r.c != nil {
 			hostDestroy(r.c)
-			r.file.Close()
+			r.closePoll()
 		}
 	}, h.ref)
 	return h, nil
-}
-
-// openWaiter dups the ENet socket into an *os.File so Service can also wait
-// for it through Go's netpoller (see Host.wait).
-func (h *Host) openWaiter() error {
-	fd, err := dupCloexec(h.sockFD)
-	if err != nil {
-		return err
-	}
-	h.file = os.NewFile(uintptr(fd), "enet-socket")
-	rc, err := h.file.SyscallConn()
-	if err != nil {
-		h.file.Close()
-		return err
-	}
-	h.rc = rc
-	return nil
 }
 
 // Destroy destroys the host: every peer becomes inactive without telling
@@ -195,9 +202,12 @@ func (h *Host) Destroy() error {
 	h.mu.Lock()
 	hostWake(h.c)
 	h.mu.Unlock()
-	h.file.SetReadDeadline(time.Unix(1, 0))
+	if pf := h.ref.poll.Load(); pf != nil {
+		pf.f.SetReadDeadline(time.Unix(1, 0))
+	}
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
+	h.releaseCSlot()
 	h.mu.Lock()
 	for _, p := range h.peers {
 		if p != nil {
@@ -210,7 +220,7 @@ func (h *Host) Destroy() error {
 	h.c = nil
 	h.ref.c = nil
 	h.mu.Unlock()
-	h.file.Close()
+	h.ref.closePoll()
 	return nil
 }
 

@@ -198,15 +198,28 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 	if hint >= 0 && hint < d {
 		d = hint
 	}
-	inC := acquireCWait()
+	var pf *pollFile
+	inC := h.cSlot()
+	if !inC {
+		if pf = h.ref.poll.Load(); pf == nil {
+			var err error
+			if pf, err = openPollFile(h.sockFD); err != nil {
+				inC = true // no descriptor left for a dup: sleep in C after all
+			} else {
+				h.ref.poll.Store(pf)
+			}
+		}
+	}
 	if inC {
-		defer cWaiters.Add(-1)
+		// A socket registered with the netpoller wakes an idle thread
+		// in epoll_pwait at every datagram, waited for or not.
+		h.ref.closePoll()
 		h.waiting.Store(waitingInC)
 	} else {
 		h.waiting.Store(waitingInGo)
 		// Armed before the wake flag is checked: a wakeService that
 		// finds waitingInGo moves the deadline after this.
-		if h.file.SetReadDeadline(now.Add(d)) != nil {
+		if pf.f.SetReadDeadline(now.Add(d)) != nil {
 			h.waiting.Store(notWaiting)
 			return true // closed by Destroy
 		}
@@ -218,7 +231,7 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 		if inC {
 			waitFDs(h.sockFD, h.wakeFD, d)
 		} else {
-			h.rc.Read(socketReadable) // deadline, wake-up or close: serve once more
+			pf.rc.Read(socketReadable) // deadline, wake-up or close: serve once more
 		}
 	}
 	h.waiting.Store(notWaiting)
@@ -226,21 +239,41 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 	return true
 }
 
-// cWaiters counts Services asleep in C, process-wide.
-var cWaiters atomic.Int32
+// cSlots counts the hosts whose Services sleep in C, process-wide.
+var cSlots atomic.Int32
 
-// acquireCWait takes one of the GOMAXPROCS-1 places for a Service asleep
-// in C, or reports false when none is free.
-func acquireCWait() bool {
+// cSlot reports whether this host's Service sleeps in C. The first
+// GOMAXPROCS-1 hosts to wait take a place and keep it until Destroy (or
+// until GOMAXPROCS shrinks below them); later hosts wait in the netpoller.
+// Places are kept rather than taken per wait so two hosts in one process
+// do not take turns, paying for a new netpoller registration each time.
+func (h *Host) cSlot() bool {
 	limit := int32(runtime.GOMAXPROCS(0) - 1)
+	if h.inC {
+		if cSlots.Load() <= limit {
+			return true
+		}
+		h.inC = false
+		cSlots.Add(-1)
+		return false
+	}
 	for {
-		n := cWaiters.Load()
+		n := cSlots.Load()
 		if n >= limit {
 			return false
 		}
-		if cWaiters.CompareAndSwap(n, n+1) {
+		if cSlots.CompareAndSwap(n, n+1) {
+			h.inC = true
 			return true
 		}
+	}
+}
+
+// releaseCSlot gives the host's place back. svcMu is held.
+func (h *Host) releaseCSlot() {
+	if h.inC {
+		h.inC = false
+		cSlots.Add(-1)
 	}
 }
 
@@ -258,7 +291,9 @@ func (h *Host) wakeService() {
 		}
 		h.mu.Unlock()
 	case h.waiting.CompareAndSwap(waitingInGo, notWaiting):
-		h.file.SetReadDeadline(time.Unix(1, 0))
+		if pf := h.ref.poll.Load(); pf != nil {
+			pf.f.SetReadDeadline(time.Unix(1, 0)) // an error once closed: nothing to wake
+		}
 	}
 }
 
