@@ -140,11 +140,17 @@ func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {
 		C.size_t(channels), C.enet_uint32(data)))
 }
 
-func hostSend(h cHost, slot, channel int, data []byte, flags PacketFlags) bool {
-	var p unsafe.Pointer
-	if len(data) > 0 {
-		p = unsafe.Pointer(&data[0])
+// bytesPtr points C at data's bytes (nil when empty). The *C.uint8_t type
+// tells cgo the memory holds no Go pointers, so no cgocheck walk runs.
+func bytesPtr(data []byte) *C.uint8_t {
+	if len(data) == 0 {
+		return nil
 	}
+	return (*C.uint8_t)(unsafe.Pointer(&data[0]))
+}
+
+func hostSend(h cHost, slot, channel int, data []byte, flags PacketFlags) bool {
+	p := bytesPtr(data)
 	r := C.enetgo_send(h, C.uint32_t(slot), C.uint8_t(channel), p, C.size_t(len(data)),
 		C.uint32_t(flags))
 	runtime.KeepAlive(data)
@@ -152,10 +158,7 @@ func hostSend(h cHost, slot, channel int, data []byte, flags PacketFlags) bool {
 }
 
 func hostBroadcast(h cHost, channel int, data []byte, flags PacketFlags) bool {
-	var p unsafe.Pointer
-	if len(data) > 0 {
-		p = unsafe.Pointer(&data[0])
-	}
+	p := bytesPtr(data)
 	r := C.enetgo_broadcast(h, C.uint8_t(channel), p, C.size_t(len(data)), C.uint32_t(flags))
 	runtime.KeepAlive(data)
 	return r == 0
@@ -313,13 +316,6 @@ func peerThrottleConfigure(h cHost, slot int, interval, accel, decel uint32) {
 }
 
 // Codecs, for tests, fuzzing and benchmarks of the compressor glue.
-
-func bytesPtr(b []byte) *C.uint8_t {
-	if len(b) == 0 {
-		return nil
-	}
-	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
-}
 
 func codecCompress(mode CompressionMode, level int, dst, src []byte) int {
 	n := C.enetgo_codec_compress(C.int(mode), C.int(level), bytesPtr(src), C.size_t(len(src)),

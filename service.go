@@ -54,11 +54,12 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 			return Event{}, h.gone(op)
 		}
 		ev, ok := h.next(io, queue, buf)
-		hint := hostWaitHint(h.c)
-		h.mu.Unlock()
 		if ok {
+			h.mu.Unlock()
 			return ev, nil
 		}
+		hint := hostWaitHint(h.c)
+		h.mu.Unlock()
 		if timeout <= 0 || !io {
 			return Event{Type: EventNone}, nil
 		}
@@ -87,7 +88,9 @@ func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 		// wake-ups their Sends asked for (a Send sets the flag after
 		// unlocking h.mu): clearing it spares the next wait an empty
 		// drain after the service goroutine's own Sends.
-		h.wake.Store(false)
+		if h.wake.Load() {
+			h.wake.Store(false)
+		}
 		h.batchN = hostService(h.c, io)
 		if h.batchN == 0 {
 			return Event{}, false
@@ -282,7 +285,14 @@ func (h *Host) releaseCSlot() {
 // most one wake-up per wait: the eventfd is written under h.mu, so never
 // after Destroy closed it; the read deadline of a closed file is a no-op.
 func (h *Host) wakeService() {
-	h.wake.Store(true)
+	// Plain loads first: a Send on the service goroutine itself, the
+	// common case, then costs no locked instruction.
+	if !h.wake.Load() {
+		h.wake.Store(true)
+	}
+	if h.waiting.Load() == notWaiting {
+		return
+	}
 	switch {
 	case h.waiting.CompareAndSwap(waitingInC, notWaiting):
 		h.mu.Lock()

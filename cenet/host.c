@@ -241,7 +241,7 @@ int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, 
 	return (int)(peer - h->host->peers);
 }
 
-int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const void *data,
+int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const uint8_t *data,
                 size_t length, uint32_t flags)
 {
 	if (slot >= h->host->peerCount)
@@ -257,7 +257,7 @@ int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const void *data
 	return 0;
 }
 
-int enetgo_broadcast(enetgo_host *h, uint8_t channel, const void *data, size_t length,
+int enetgo_broadcast(enetgo_host *h, uint8_t channel, const uint8_t *data, size_t length,
                      uint32_t flags)
 {
 	ENetPacket *p = enet_packet_create(data, length, flags);

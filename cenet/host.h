@@ -86,11 +86,11 @@ int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, 
 
 /* enetgo_send creates a packet from data and queues it on the peer in slot.
  * The packet is destroyed if ENet refuses it. Returns 0 or -1. */
-int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const void *data,
+int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const uint8_t *data,
                 size_t length, uint32_t flags);
 
 /* enetgo_broadcast queues a packet to every connected peer. 0 or -1. */
-int enetgo_broadcast(enetgo_host *h, uint8_t channel, const void *data, size_t length,
+int enetgo_broadcast(enetgo_host *h, uint8_t channel, const uint8_t *data, size_t length,
                      uint32_t flags);
 
 /* enetgo_socket_send sends one raw UDP datagram. Returns bytes sent or -1. */
