@@ -103,9 +103,10 @@ func hostSocketFD(h cHost) int { return int(h.host.socket) }
 func hostWakeFD(h cHost) int { return int(h.wake_fd) }
 
 // waitFDs sleeps in C until socket sock is readable, the host's wake-up
-// eventfd was written, or d passes. It touches no ENet state.
-func waitFDs(sock, wake int, d time.Duration) {
-	C.enetgo_wait(C.int(sock), C.int(wake), C.int64_t(d))
+// eventfd was written, or d passes, polling without sleeping for the first
+// spin of it. It touches no ENet state.
+func waitFDs(sock, wake int, d, spin time.Duration) {
+	C.enetgo_wait(C.int(sock), C.int(wake), C.int64_t(d), C.int64_t(spin))
 }
 
 // hostWake interrupts the current or next waitFDs of the host.

@@ -232,14 +232,32 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 	// read; a past read deadline until reset).
 	if !h.wake.Swap(false) && !h.closing.Load() {
 		if inC {
-			waitFDs(h.sockFD, h.wakeFD, d)
-		} else {
+			waitFDs(h.sockFD, h.wakeFD, d, h.busyPoll)
+		} else if !h.spin(now, d) {
 			pf.rc.Read(socketReadable) // deadline, wake-up or close: serve once more
 		}
 	}
 	h.waiting.Store(notWaiting)
 	h.wake.Store(false)
 	return true
+}
+
+// spin is busy polling for a Service that waits in the netpoller: it
+// peeks at the socket without sleeping for up to h.busyPoll (at most d
+// from now) and reports whether a datagram or a wake-up came meanwhile.
+func (h *Host) spin(now time.Time, d time.Duration) bool {
+	if h.busyPoll <= 0 {
+		return false
+	}
+	end := now.Add(min(h.busyPoll, d))
+	for {
+		if socketReadable(uintptr(h.sockFD)) || h.wake.Load() {
+			return true
+		}
+		if !time.Now().Before(end) {
+			return false
+		}
+	}
 }
 
 // cSlots counts the hosts whose Services sleep in C, process-wide.

@@ -6,6 +6,7 @@
 # as tables; raw lines are kept in $OUT (default: a temporary directory).
 #
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
+# BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # SHARD_CONNS (16), PEERS (4095), SKIP (space-separated: ratio wait shard
 # scale micro), BENCHTIME (1s), COUNT (6).
 set -euo pipefail
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
+BUSYPOLL=${BUSYPOLL-20us}
 SHARD_CONNS=${SHARD_CONNS:-16}
 PEERS=${PEERS:-4095}
 SKIP=${SKIP:-}
@@ -35,14 +37,15 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 pair() {
 	local impl=$1 workload=$2
 	shift 2
-	local bin=$OUT/enetbench
-	[[ $impl == go ]] && bin=$OUT/gobench
+	local bin=$OUT/enetbench extra=()
+	[[ $impl == go* ]] && bin=$OUT/gobench
+	[[ $impl == gobp ]] && extra=(-busypoll "$BUSYPOLL")
 	local port=$((20000 + RANDOM % 20000))
-	"$bin" -mode server -port "$port" "$@" >"$OUT/server.out" 2>/dev/null &
+	"$bin" -mode server -port "$port" "${extra[@]}" "$@" >"$OUT/server.out" 2>/dev/null &
 	local srv=$!
 	sleep 0.3
 	"$bin" -mode client -port "$port" -workload "$workload" -duration "$DURATION" \
-		-warmup "$WARMUP" | sed "s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
+		-warmup "$WARMUP" "${extra[@]}" | sed "s/^RESULT impl=go /RESULT impl=$impl /; s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
 	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$OUT/results"
@@ -60,6 +63,7 @@ if ! skip ratio; then
 	for round in $(seq 1 "$ROUNDS"); do
 		for w in rel32 unrel32 rel1k pingpong; do
 			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
+			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
 		done
 	done
 	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
@@ -76,6 +80,22 @@ if ! skip ratio; then
 	done
 	echo "(medians over rounds; Go/C is the throughput ratio, added_us the Go minus C round-trip time;"
 	echo " cpu_s is the client's CPU over the measured interval; raw lines in $OUT/results)"
+	if [[ -n $BUSYPOLL ]]; then
+		echo
+		echo "== the same with HostConfig.BusyPoll = $BUSYPOLL on both Go hosts (impl=gobp)"
+		printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
+			"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
+		for w in rel32 unrel32 rel1k pingpong; do
+			rates() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rate; }
+			rtts() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rtt_us; }
+			cpus() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field cpu_s; }
+			cr=$(rates c | median) gr=$(rates gobp | median)
+			ct=$(rtts c | median) gt=$(rtts gobp | median)
+			printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
+				"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
+				"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(cpus c | median)" "$(cpus gobp | median)"
+		done
+	fi
 fi
 
 if ! skip wait; then

@@ -205,15 +205,36 @@ int enetgo_service(enetgo_host *h, int io)
 	return h->count;
 }
 
-int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns)
+static int64_t monotonic_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 {
 	struct pollfd fds[2] = {{.fd = sock, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
-	struct timespec ts;
+	struct timespec ts = {0, 0};
+	int r = 0;
 	if (timeout_ns < 0)
 		timeout_ns = 0;
-	ts.tv_sec = (time_t)(timeout_ns / 1000000000);
-	ts.tv_nsec = (long)(timeout_ns % 1000000000);
-	int r = ppoll(fds, 2, &ts, NULL);
+	if (spin_ns > timeout_ns)
+		spin_ns = timeout_ns;
+	if (spin_ns > 0) {
+		/* Busy polling: look without sleeping until spin_ns has passed. */
+		int64_t start = monotonic_ns(), spent;
+		do {
+			r = ppoll(fds, 2, &ts, NULL);
+			spent = monotonic_ns() - start;
+		} while (r == 0 && spent < spin_ns);
+		timeout_ns -= spent;
+	}
+	if (r == 0 && timeout_ns > 0) {
+		ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+		ts.tv_nsec = (long)(timeout_ns % 1000000000);
+		r = ppoll(fds, 2, &ts, NULL);
+	}
 	if (r > 0 && (fds[1].revents & POLLIN)) {
 		uint64_t v;
 		while (read(wake_fd, &v, sizeof v) < 0 && errno == EINTR)

@@ -71,9 +71,10 @@ int enetgo_service(enetgo_host *h, int io);
 
 /* enetgo_wait sleeps in ppoll(2) until the socket sock is readable, the
  * eventfd wake_fd was written (enetgo_wake), or timeout_ns passes, and
- * consumes the wake-up. It touches no ENet state, so it runs without the
- * host's lock. Returns ppoll's result (0: timed out). */
-int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns);
+ * consumes the wake-up. With spin_ns > 0 it first polls without sleeping
+ * for up to spin_ns (busy polling). It touches no ENet state, so it runs
+ * without the host's lock. Returns ppoll's result (0: timed out). */
+int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns);
 
 /* enetgo_wake makes a current or the next enetgo_wait on h return at once. */
 void enetgo_wake(enetgo_host *h);

@@ -3,8 +3,9 @@
 // flags and the same output lines.
 //
 //	gobench -mode server [-addr 127.0.0.1] [-port 7777] [-peers 64] [-shards 0]
+//	        [-busypoll 0]
 //	gobench -mode client -workload rel32|unrel32|rel1k|pingpong [-conns 1]
-//	        [-duration 2] [-warmup 0.5]
+//	        [-duration 2] [-warmup 0.5] [-busypoll 0]
 //	gobench -mode scale [-peers 4095] [-idle 5]
 //
 // The server echoes every packet back on its channel with its flags. With
@@ -35,7 +36,7 @@ type options struct {
 	mode, addr, workload, recv string
 	port, peers, conns, shards int
 	duration, warmup, idle     float64
-	spin                       time.Duration
+	spin, busyPoll             time.Duration
 	wait                       string
 }
 
@@ -54,6 +55,7 @@ func main() {
 	flag.Float64Var(&o.idle, "idle", 5, "scale: idle seconds measured")
 	flag.StringVar(&o.wait, "wait", "go", "server: go (enet.Host, netpoller wait) or c (experiment: own cgo calls, wait inside C)")
 	flag.DurationVar(&o.spin, "spin", 0, "server: poll without waiting for this long before each blocking wait (experiment)")
+	flag.DurationVar(&o.busyPoll, "busypoll", 0, "HostConfig.BusyPoll of the server and client hosts")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -96,7 +98,7 @@ func cpuSeconds() float64 {
 func runServer(o options) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1}
+	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1, BusyPoll: o.busyPoll}
 	var echoed atomic.Uint64
 	var hosts []*enet.Host
 	t0, c0 := time.Now(), cpuSeconds()
@@ -262,7 +264,7 @@ func runClient(o options) error {
 
 // clientConn runs one connection of a client run until the phase is done.
 func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected *sync.WaitGroup) error {
-	h, err := enet.CreateHost(enet.HostConfig{MaxPeers: 1, MaxChannels: 1})
+	h, err := enet.CreateHost(enet.HostConfig{MaxPeers: 1, MaxChannels: 1, BusyPoll: o.busyPoll})
 	if err != nil {
 		connected.Done()
 		return err
