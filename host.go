@@ -37,7 +37,6 @@ type Host struct {
 	busyPoll time.Duration // HostConfig.BusyPoll
 	wake     atomic.Bool   // a Send queued packets: serve before waiting
 	waiting  atomic.Int32  // notWaiting, waitingInC or waitingInGo
-	inC      bool          // holds one of the places to sleep in C (svcMu)
 	closing  atomic.Bool   // Destroy has begun
 	done     chan struct{} // closed when Destroy has finished
 }
@@ -46,6 +45,7 @@ type Host struct {
 type hostRef struct {
 	c    cHost
 	poll atomic.Pointer[pollFile] // open while the host waits in the netpoller
+	inC  atomic.Bool              // holds one of the places to sleep in C (cSlots)
 }
 
 // pollFile is a dup of the ENet socket for waiting in Go's netpoller.
@@ -196,6 +196,7 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 		if r.c != nil {
 			hostDestroy(r.c)
 			r.closePoll()
+			r.releaseCSlot()
 		}
 	}, h.ref)
 	return h, nil
@@ -222,7 +223,7 @@ func (h *Host) Destroy() error {
 	}
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
-	h.releaseCSlot()
+	h.ref.releaseCSlot()
 	h.mu.Lock()
 	for _, p := range h.peers {
 		if p != nil {

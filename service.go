@@ -270,12 +270,11 @@ var cSlots atomic.Int32
 // do not take turns, paying for a new netpoller registration each time.
 func (h *Host) cSlot() bool {
 	limit := int32(runtime.GOMAXPROCS(0) - 1)
-	if h.inC {
+	if h.ref.inC.Load() {
 		if cSlots.Load() <= limit {
 			return true
 		}
-		h.inC = false
-		cSlots.Add(-1)
+		h.ref.releaseCSlot()
 		return false
 	}
 	for {
@@ -284,16 +283,15 @@ func (h *Host) cSlot() bool {
 			return false
 		}
 		if cSlots.CompareAndSwap(n, n+1) {
-			h.inC = true
+			h.ref.inC.Store(true)
 			return true
 		}
 	}
 }
 
-// releaseCSlot gives the host's place back. svcMu is held.
-func (h *Host) releaseCSlot() {
-	if h.inC {
-		h.inC = false
+// releaseCSlot gives the host's place to sleep in C back, if it has one.
+func (r *hostRef) releaseCSlot() {
+	if r.inC.Swap(false) {
 		cSlots.Add(-1)
 	}
 }
