@@ -257,6 +257,7 @@ func (h *Host) spin(now time.Time, d time.Duration) bool {
 		if !time.Now().Before(end) {
 			return false
 		}
+		runtime.Gosched() // let the goroutines that would send to it run
 	}
 }
 

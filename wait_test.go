@@ -143,3 +143,60 @@ func serviceUntil(t *testing.T, h *Host, want EventType) Event {
 	t.Fatalf("no %v within 5 s", want)
 	return Event{}
 }
+
+// TestBusyPoll checks HostConfig.BusyPoll's bounds and that hosts with it
+// exchange packets both ways, one host sleeping in C and the other in the
+// netpoller when GOMAXPROCS is 2 (both kinds of polling).
+func TestBusyPoll(t *testing.T) {
+	for _, d := range []time.Duration{-time.Nanosecond, maxBusyPoll + time.Nanosecond} {
+		_, err := CreateHost(HostConfig{BusyPoll: d})
+		assert.ErrorIs(t, err, ErrInvalidParameter, "BusyPoll %v", d)
+	}
+	cfg := HostConfig{MaxPeers: 1, MaxChannels: 1, BusyPoll: 200 * time.Microsecond}
+	server, err := CreateHostBound("127.0.0.1", 0, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { server.Destroy() })
+	client, err := CreateHost(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { client.Destroy() })
+	_, err = client.ConnectToHost("127.0.0.1", server.LocalPort(), 1, 0)
+	require.NoError(t, err)
+
+	echoed := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 64)
+		for n := 0; n < 200; {
+			ev, err := server.ServiceInto(2*time.Second, buf)
+			if err != nil {
+				echoed <- err
+				return
+			}
+			if ev.Type == EventReceive {
+				if err := ev.Peer.Send(0, ev.Packet, FlagReliable); err != nil {
+					echoed <- err
+					return
+				}
+				n++
+			}
+		}
+		echoed <- server.Flush() // the last echo is only queued
+	}()
+	cp := serviceUntil(t, client, EventConnect).Peer
+	start := time.Now()
+	buf := make([]byte, 64)
+	for i := range 200 {
+		msg := []byte{byte(i), byte(i >> 8)}
+		require.NoError(t, cp.Send(0, msg, FlagReliable))
+		for {
+			ev, err := client.ServiceInto(2*time.Second, buf)
+			require.NoError(t, err)
+			require.NotEqual(t, EventNone, ev.Type, "round trip %d timed out", i)
+			if ev.Type == EventReceive {
+				require.Equal(t, msg, ev.Packet)
+				break
+			}
+		}
+	}
+	t.Logf("200 round trips with BusyPoll %v in %v", cfg.BusyPoll, time.Since(start).Round(time.Microsecond))
+	require.NoError(t, <-echoed)
+}
