@@ -45,7 +45,7 @@ type Host struct {
 type hostRef struct {
 	c    cHost
 	poll atomic.Pointer[pollFile] // open while the host waits in the netpoller
-	inC  atomic.Bool              // holds one of the places to sleep in C (cSlots)
+	live atomic.Bool              // counted in liveHosts
 }
 
 // pollFile is a dup of the ENet socket for waiting in Go's netpoller.
@@ -68,6 +68,13 @@ func openPollFile(fd int) (*pollFile, error) {
 		return nil, err
 	}
 	return &pollFile{f: f, rc: rc}, nil
+}
+
+// uncount takes the host out of liveHosts, once.
+func (r *hostRef) uncount() {
+	if r.live.Swap(false) {
+		liveHosts.Add(-1)
+	}
 }
 
 // closePoll closes the host's netpoller file, if open.
@@ -192,11 +199,13 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	h := &Host{c: c, peers: make([]*Peer, hostPeerCount(c)), batchPeers: make([]*Peer, eventBatch),
 		sockFD: hostSocketFD(c), wakeFD: hostWakeFD(c), busyPoll: cfg.BusyPoll, done: make(chan struct{})}
 	h.ref = &hostRef{c: c}
+	h.ref.live.Store(true)
+	liveHosts.Add(1)
 	runtime.AddCleanup(h, func(r *hostRef) {
 		if r.c != nil {
 			hostDestroy(r.c)
 			r.closePoll()
-			r.releaseCSlot()
+			r.uncount()
 		}
 	}, h.ref)
 	return h, nil
@@ -223,7 +232,7 @@ func (h *Host) Destroy() error {
 	}
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
-	h.ref.releaseCSlot()
+	h.ref.uncount()
 	h.mu.Lock()
 	for _, p := range h.peers {
 		if p != nil {

@@ -189,9 +189,9 @@ const (
 // backs off again. Under load that happens after almost every burst of
 // datagrams and cost the netpoller a third of a client's CPU
 // (BENCHMARKS.md). But a goroutine asleep in C keeps its P until sysmon
-// takes it back, so only GOMAXPROCS-1 Services sleep in C at once; the
-// others, and every Service when GOMAXPROCS is 1, wait in the netpoller,
-// so runnable goroutines always find a free P.
+// takes it back, so Services sleep in C only while the process has at
+// most GOMAXPROCS-1 hosts (sleepInC); otherwise, and always when
+// GOMAXPROCS is 1, they wait in the netpoller.
 func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 	now := time.Now()
 	if !now.Before(deadline) {
@@ -202,7 +202,7 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 		d = hint
 	}
 	var pf *pollFile
-	inC := h.cSlot()
+	inC := sleepInC()
 	if !inC {
 		if pf = h.ref.poll.Load(); pf == nil {
 			var err error
@@ -261,40 +261,18 @@ func (h *Host) spin(now time.Time, d time.Duration) bool {
 	}
 }
 
-// cSlots counts the hosts whose Services sleep in C, process-wide.
-var cSlots atomic.Int32
+// liveHosts counts the hosts of the process not yet destroyed.
+var liveHosts atomic.Int32
 
-// cSlot reports whether this host's Service sleeps in C. The first
-// GOMAXPROCS-1 hosts to wait take a place and keep it until Destroy (or
-// until GOMAXPROCS shrinks below them); later hosts wait in the netpoller.
-// Places are kept rather than taken per wait so two hosts in one process
-// do not take turns, paying for a new netpoller registration each time.
-func (h *Host) cSlot() bool {
-	limit := int32(runtime.GOMAXPROCS(0) - 1)
-	if h.ref.inC.Load() {
-		if cSlots.Load() <= limit {
-			return true
-		}
-		h.ref.releaseCSlot()
-		return false
-	}
-	for {
-		n := cSlots.Load()
-		if n >= limit {
-			return false
-		}
-		if cSlots.CompareAndSwap(n, n+1) {
-			h.ref.inC.Store(true)
-			return true
-		}
-	}
-}
-
-// releaseCSlot gives the host's place to sleep in C back, if it has one.
-func (r *hostRef) releaseCSlot() {
-	if r.inC.Swap(false) {
-		cSlots.Add(-1)
-	}
+// sleepInC reports whether a Service may sleep in C: only while the
+// process has at most GOMAXPROCS-1 hosts, so even if every one of them
+// sleeps at once a P stays free for runnable goroutines. A process with
+// more hosts waits in the netpoller for all of them, which also suits
+// hosts talking to each other inside one process: two netpoller waiters
+// hand the CPU to each other on one thread, where a host asleep in C
+// needs its own thread woken for every datagram (BENCHMARKS.md).
+func sleepInC() bool {
+	return liveHosts.Load() <= int32(runtime.GOMAXPROCS(0)-1)
 }
 
 // wakeService makes a Service waiting in another goroutine serve at once,

@@ -1,7 +1,7 @@
 package enet
 
 import (
-	"errors"
+	"net"
 	"runtime"
 	"testing"
 	"time"
@@ -10,44 +10,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestWaitModesWakeAndDestroy puts more hosts into a long Service than
-// there are places to sleep in C (GOMAXPROCS-1), so some sleep in C and
-// the rest in the netpoller, and checks both kinds: a Send from another
-// goroutine goes out at once (not when the wait's 5 s cap ends), Destroy
-// ends each wait with ErrUnconfigured, and every place is given back.
-func TestWaitModesWakeAndDestroy(t *testing.T) {
-	// Hosts of earlier tests dropped without Destroy give their places
-	// back when the GC cleans them up.
-	require.Eventually(t, func() bool { runtime.GC(); return cSlots.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
-		"places held before the test")
-	limit := runtime.GOMAXPROCS(0) - 1
-	n := limit + 2
+// TestWaitInNetpollerWakeAndDestroy puts more hosts into a long Service
+// than GOMAXPROCS-1, so every one waits in the netpoller, and checks that a
+// Send from another goroutine goes out at once (not when the wait's 5 s
+// cap ends) and that Destroy ends each wait with ErrUnconfigured.
+func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
+	n := runtime.GOMAXPROCS(0) + 1
 	server := testHost(t, true, n, 1)
 	got := make(chan *Peer, n)
-	// The server never waits (Service(0) and a sleep in Go), so the places
-	// to sleep in C all go to the client hosts.
-	stop := make(chan struct{})
-	serverDone := make(chan struct{})
-	go func() {
-		defer close(serverDone)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			ev, err := server.Service(0)
-			if err != nil {
-				return
-			}
-			if ev.Type == EventReceive {
-				got <- ev.Peer
-			} else if ev.Type == EventNone {
-				time.Sleep(200 * time.Microsecond)
-			}
+	pumpHost(t, server, func(ev Event) {
+		if ev.Type == EventReceive {
+			got <- ev.Peer
 		}
-	}()
-	t.Cleanup(func() { close(stop); <-serverDone })
+	})
 	hosts := make([]*Host, n)
 	peers := make([]*Peer, n)
 	for i := range hosts {
@@ -63,46 +38,29 @@ func TestWaitModesWakeAndDestroy(t *testing.T) {
 		require.NoError(t, p.PingInterval(10*time.Second))
 		peers[i] = p
 	}
+	require.False(t, sleepInC(), "%d hosts, GOMAXPROCS %d", liveHosts.Load(), runtime.GOMAXPROCS(0))
 
-	type result struct {
-		ev  Event
-		err error
-	}
-	done := make([]chan result, n)
+	done := make([]chan error, n)
 	for i, h := range hosts {
-		done[i] = make(chan result, 1)
+		done[i] = make(chan error, 1)
 		go func() {
 			for {
 				ev, err := h.Service(30 * time.Second)
 				if err != nil || ev.Type != EventNone && ev.Type != EventReceive {
-					done[i] <- result{ev, err}
+					done[i] <- err
 					return
 				}
 			}
 		}()
 	}
-	// Every host's Service is asleep: the first limit in C, the rest in
-	// the netpoller.
 	require.Eventually(t, func() bool {
 		for _, h := range hosts {
-			if h.waiting.Load() == notWaiting {
+			if h.waiting.Load() != waitingInGo {
 				return false
 			}
 		}
 		return true
-	}, 5*time.Second, time.Millisecond)
-	inC, inGo := 0, 0
-	for _, h := range hosts {
-		switch h.waiting.Load() {
-		case waitingInC:
-			inC++
-		case waitingInGo:
-			inGo++
-		}
-	}
-	assert.Equal(t, limit, inC, "Services asleep in C")
-	assert.Equal(t, n-limit, inGo, "Services asleep in the netpoller")
-	assert.EqualValues(t, limit, cSlots.Load())
+	}, 5*time.Second, time.Millisecond, "every Service asleep in the netpoller")
 
 	start := time.Now()
 	for _, p := range peers {
@@ -115,18 +73,68 @@ func TestWaitModesWakeAndDestroy(t *testing.T) {
 			t.Fatalf("a Send did not wake its host's Service: %d packets in %v", len(peers)-len(got), time.Since(start))
 		}
 	}
-	t.Logf("%d hosts (%d asleep in C, %d in the netpoller): every Send delivered in %v", n, inC, inGo, time.Since(start).Round(time.Microsecond))
+	t.Logf("%d hosts in the netpoller: every Send delivered in %v", n, time.Since(start).Round(time.Microsecond))
 
 	for i, h := range hosts {
 		require.NoError(t, h.Destroy())
 		select {
-		case r := <-done[i]:
-			assert.True(t, errors.Is(r.err, ErrUnconfigured), "host %d: Service returned %v, %v", i, r.ev.Type, r.err)
+		case err := <-done[i]:
+			assert.ErrorIs(t, err, ErrUnconfigured, "host %d", i)
 		case <-time.After(2 * time.Second):
 			t.Fatalf("host %d: Destroy did not end its Service", i)
 		}
 	}
-	assert.Zero(t, cSlots.Load(), "places to sleep in C not given back")
+}
+
+// TestWaitInCWakeAndDestroy has one host alone in the process, so its
+// Service sleeps in C, and checks that ConnectToHost from another
+// goroutine wakes it to send the CONNECT at once, and that Destroy ends
+// the sleep with ErrUnconfigured. The far end is a plain UDP socket.
+func TestWaitInCWakeAndDestroy(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("with GOMAXPROCS 1 every host waits in the netpoller")
+	}
+	// Hosts of earlier tests dropped without Destroy leave the count when
+	// the GC cleans them up.
+	require.Eventually(t, func() bool { runtime.GC(); return liveHosts.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
+		"hosts alive before the test: %d", liveHosts.Load())
+	udp, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer udp.Close()
+
+	// BusyPoll covers the polling loop in C before the sleep as well.
+	h, err := CreateHost(HostConfig{MaxPeers: 1, MaxChannels: 1, BusyPoll: 100 * time.Microsecond})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := h.Service(30 * time.Second); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	require.Eventually(t, func() bool { return h.waiting.Load() == waitingInC }, 5*time.Second, time.Millisecond,
+		"Service asleep in C")
+
+	start := time.Now()
+	_, err = h.ConnectToHost("127.0.0.1", udp.LocalAddr().(*net.UDPAddr).Port, 1, 0)
+	require.NoError(t, err)
+	require.NoError(t, udp.SetReadDeadline(time.Now().Add(2*time.Second)))
+	buf := make([]byte, 2048)
+	n, _, err := udp.ReadFromUDP(buf)
+	require.NoError(t, err, "ConnectToHost did not wake the Service asleep in C")
+	t.Logf("CONNECT datagram (%d bytes) %v after ConnectToHost", n, time.Since(start).Round(time.Microsecond))
+
+	require.Eventually(t, func() bool { return h.waiting.Load() == waitingInC }, 5*time.Second, time.Millisecond)
+	require.NoError(t, h.Destroy())
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, ErrUnconfigured)
+	case <-time.After(2 * time.Second):
+		t.Fatal("Destroy did not end the Service asleep in C")
+	}
+	assert.Zero(t, liveHosts.Load())
 }
 
 // serviceUntil services h until an event of type want, failing after 5 s.
