@@ -37,9 +37,9 @@
 // guards every C call on that host and its peers, and no C call blocks while
 // holding it. While Service waits it holds no lock: it sleeps in C, in
 // ppoll on the ENet socket as C ENet's own loop does, keeping its OS
-// thread; beyond GOMAXPROCS-1 such hosts in a process, the others wait on a
-// duplicate of their socket through Go's netpoller, so runnable goroutines
-// always find a free P. A Send from another goroutine, or Destroy, wakes a
+// thread. In a process with more than GOMAXPROCS-1 hosts, every host waits
+// on a duplicate of its socket through Go's netpoller instead, so runnable
+// goroutines always find a free P. A Send from another goroutine, or Destroy, wakes a
 // waiting Service, which flushes the packet at once. HostConfig.BusyPoll
 // makes it poll for a bounded time before it sleeps. One Service runs at a
 // time per host.
