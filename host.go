@@ -31,14 +31,15 @@ type Host struct {
 	compression CompressionMode
 	ref         *hostRef
 
-	svcMu    sync.Mutex    // one Service at a time
-	sockFD   int           // the ENet socket, waited on in C
-	wakeFD   int           // eventfd that interrupts that wait
-	busyPoll time.Duration // HostConfig.BusyPoll
-	wake     atomic.Bool   // a Send queued packets: serve before waiting
-	waiting  atomic.Int32  // notWaiting, waitingInC or waitingInGo
-	closing  atomic.Bool   // Destroy has begun
-	done     chan struct{} // closed when Destroy has finished
+	svcMu     sync.Mutex    // one Service at a time
+	sockFD    int           // the ENet socket, waited on in C
+	wakeFD    int           // eventfd that interrupts that wait
+	busyPoll  time.Duration // HostConfig.BusyPoll
+	lastYield time.Time     // when a Service sleeping in C last yielded (svcMu)
+	wake      atomic.Bool   // a Send queued packets: serve before waiting
+	waiting   atomic.Int32  // notWaiting, waitingInC or waitingInGo
+	closing   atomic.Bool   // Destroy has begun
+	done      chan struct{} // closed when Destroy has finished
 }
 
 // hostRef is what the GC safety net frees if a Host is dropped undestroyed.

@@ -217,6 +217,15 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 		// A socket registered with the netpoller wakes an idle thread
 		// in epoll_pwait at every datagram, waited for or not.
 		h.ref.closePoll()
+		// A goroutine that only ever blocks in C never passes through
+		// the scheduler, so after 10 ms sysmon takes it for a CPU hog:
+		// it preempts it and takes its P away during every C call,
+		// waking another thread each time. Yielding every few
+		// milliseconds shows sysmon it is not.
+		if now.Sub(h.lastYield) > 5*time.Millisecond {
+			h.lastYield = now
+			runtime.Gosched()
+		}
 		h.waiting.Store(waitingInC)
 	} else {
 		h.waiting.Store(waitingInGo)
