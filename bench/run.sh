@@ -56,6 +56,21 @@ field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# ratio_table IMPL: the medians of C and of IMPL per workload, and their ratios.
+ratio_table() {
+	local impl=$1 w cr gr ct gt
+	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
+		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
+	for w in rel32 unrel32 rel1k pingpong; do
+		of() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field "$2" | median; }
+		cr=$(of c rate) gr=$(of "$impl" rate)
+		ct=$(of c rtt_us) gt=$(of "$impl" rtt_us)
+		printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
+			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
+			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(of c cpu_s)" "$(of "$impl" cpu_s)"
+	done
+}
+
 if ! skip ratio; then
 	echo
 	echo "== Go/C ratios: $ROUNDS rounds x $DURATION s per workload and side"
@@ -66,35 +81,13 @@ if ! skip ratio; then
 			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
 		done
 	done
-	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
-		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
-	for w in rel32 unrel32 rel1k pingpong; do
-		rates() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rate; }
-		rtts() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rtt_us; }
-		cpus() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field cpu_s; }
-		cr=$(rates c | median) gr=$(rates go | median)
-		ct=$(rtts c | median) gt=$(rtts go | median)
-		printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
-			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
-			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(cpus c | median)" "$(cpus go | median)"
-	done
+	ratio_table go
 	echo "(medians over rounds; Go/C is the throughput ratio, added_us the Go minus C round-trip time;"
 	echo " cpu_s is the client's CPU over the measured interval; raw lines in $OUT/results)"
 	if [[ -n $BUSYPOLL ]]; then
 		echo
 		echo "== the same with HostConfig.BusyPoll = $BUSYPOLL on both Go hosts (impl=gobp)"
-		printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
-			"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
-		for w in rel32 unrel32 rel1k pingpong; do
-			rates() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rate; }
-			rtts() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field rtt_us; }
-			cpus() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field cpu_s; }
-			cr=$(rates c | median) gr=$(rates gobp | median)
-			ct=$(rtts c | median) gt=$(rtts gobp | median)
-			printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
-				"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
-				"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(cpus c | median)" "$(cpus gobp | median)"
-		done
+		ratio_table gobp
 	fi
 fi
 
