@@ -35,7 +35,9 @@ type Host struct {
 	sockFD    int           // the ENet socket, waited on in C
 	wakeFD    int           // eventfd that interrupts that wait
 	busyPoll  time.Duration // HostConfig.BusyPoll
-	lastYield time.Time     // when a Service sleeping in C last yielded (svcMu)
+	lastYield time.Time     // when Service last yielded (svcMu)
+	yieldDue  bool          // Service should yield after releasing h.mu (svcMu)
+	drains    uint          // batches drained (svcMu)
 	wake      atomic.Bool   // a Send queued packets: serve before waiting
 	waiting   atomic.Int32  // notWaiting, waitingInC or waitingInGo
 	closing   atomic.Bool   // Destroy has begun

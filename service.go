@@ -56,10 +56,12 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 		ev, ok := h.next(io, queue, buf)
 		if ok {
 			h.mu.Unlock()
+			h.yield()
 			return ev, nil
 		}
 		hint := hostWaitHint(h.c)
 		h.mu.Unlock()
+		h.yield()
 		if timeout <= 0 || !io {
 			return Event{Type: EventNone}, nil
 		}
@@ -69,6 +71,23 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 		if !h.wait(deadline, hint) {
 			return Event{Type: EventNone}, nil
 		}
+	}
+}
+
+// yieldEvery is how often a Service that drains batches passes through
+// the scheduler.
+const yieldEvery = 5 * time.Millisecond
+
+// yield calls runtime.Gosched if a drain found it due. A goroutine that
+// only runs cgo calls and sleeps in C never passes through the scheduler,
+// so after 10 ms sysmon takes it for a CPU hog: it preempts it at every
+// tick and takes its P away during every C call, waking another thread
+// each time. Yielding every few milliseconds shows sysmon it is not
+// (BENCHMARKS.md). svcMu is held, h.mu is not.
+func (h *Host) yield() {
+	if h.yieldDue {
+		h.yieldDue = false
+		runtime.Gosched()
 	}
 }
 
@@ -90,6 +109,14 @@ func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 		// drain after the service goroutine's own Sends.
 		if h.wake.Load() {
 			h.wake.Store(false)
+		}
+		// The clock every 8th drain: a batch takes at most a few
+		// hundred microseconds, so the yield is still due in time.
+		if h.drains++; h.drains%8 == 0 {
+			if now := time.Now(); now.Sub(h.lastYield) > yieldEvery {
+				h.lastYield = now
+				h.yieldDue = true // Service yields once it has released h.mu
+			}
 		}
 		h.batchN = hostService(h.c, io)
 		if h.batchN == 0 {
@@ -217,15 +244,6 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 		// A socket registered with the netpoller wakes an idle thread
 		// in epoll_pwait at every datagram, waited for or not.
 		h.ref.closePoll()
-		// A goroutine that only ever blocks in C never passes through
-		// the scheduler, so after 10 ms sysmon takes it for a CPU hog:
-		// it preempts it and takes its P away during every C call,
-		// waking another thread each time. Yielding every few
-		// milliseconds shows sysmon it is not.
-		if now.Sub(h.lastYield) > 5*time.Millisecond {
-			h.lastYield = now
-			runtime.Gosched()
-		}
 		h.waiting.Store(waitingInC)
 	} else {
 		h.waiting.Store(waitingInGo)
