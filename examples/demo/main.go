@@ -96,7 +96,10 @@ func run(nClients int, duration time.Duration) error {
 			tick := time.NewTicker(10 * time.Millisecond)
 			defer tick.Stop()
 			connected := false
-			for time.Now().Before(end) {
+			// Talk until end, then keep listening for up to half a
+			// second (sending nothing) for the echoes still on their way.
+			for now := time.Now(); now.Before(end) || c.echoed < c.sent && now.Before(end.Add(500*time.Millisecond)); now = time.Now() {
+				talking := now.Before(end)
 				ev, err := c.host.Service(5 * time.Millisecond)
 				if err != nil {
 					return
@@ -114,7 +117,7 @@ func run(nClients int, duration time.Duration) error {
 				}
 				select {
 				case <-tick.C:
-					if connected {
+					if connected && talking {
 						size := 16 << (c.sent % 8) // 16 B .. 2 KiB
 						msg := fmt.Appendf(nil, "client %d msg %d ", id, c.sent)
 						msg = append(msg, bytes.Repeat([]byte{'.'}, size)...)
