@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// The leak checks need ENet's allocations counted; package init of the
+// test binary runs before the first host initialises ENet.
+func init() { countAllocations = true }
+
 // TestMain fails the run if, after every test, ENet still holds memory
 // (every host destroyed frees all of ENet's allocations) or goroutines
 // started by tests are left running.

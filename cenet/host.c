@@ -32,12 +32,12 @@ static void no_memory(void)
 	/* ENet's default aborts; returning lets the failing call report NULL. */
 }
 
-int enetgo_init(void)
+int enetgo_init(int count)
 {
 	ENetCallbacks cb;
 	memset(&cb, 0, sizeof cb);
-	cb.malloc = counting_malloc;
-	cb.free = counting_free;
+	cb.malloc = count ? counting_malloc : malloc;
+	cb.free = count ? counting_free : free;
 	cb.no_memory = no_memory;
 	return enet_initialize_with_callbacks(ENET_VERSION, &cb);
 }
