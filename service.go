@@ -229,7 +229,7 @@ func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
 		d = hint
 	}
 	var pf *pollFile
-	inC := sleepInC()
+	inC := sleepInC(now)
 	if !inC {
 		if pf = h.ref.poll.Load(); pf == nil {
 			var err error
@@ -298,8 +298,24 @@ var liveHosts atomic.Int32
 // hosts talking to each other inside one process: two netpoller waiters
 // hand the CPU to each other on one thread, where a host asleep in C
 // needs its own thread woken for every datagram (BENCHMARKS.md).
-func sleepInC() bool {
-	return liveHosts.Load() <= int32(runtime.GOMAXPROCS(0)-1)
+func sleepInC(now time.Time) bool {
+	return liveHosts.Load() <= maxProcs(now)-1
+}
+
+// procs caches runtime.GOMAXPROCS, which takes the scheduler's global
+// lock, for the waits of every host: it is read again once a second, as
+// the runtime may change it (container CPU limits).
+var procs struct {
+	n  atomic.Int32
+	at atomic.Int64 // UnixNano of the last read; 0: never
+}
+
+func maxProcs(now time.Time) int32 {
+	if t := now.UnixNano(); t-procs.at.Load() > int64(time.Second) {
+		procs.n.Store(int32(runtime.GOMAXPROCS(0)))
+		procs.at.Store(t)
+	}
+	return procs.n.Load()
 }
 
 // wakeService makes a Service waiting in another goroutine serve at once,

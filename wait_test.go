@@ -38,7 +38,7 @@ func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
 		require.NoError(t, p.PingInterval(10*time.Second))
 		peers[i] = p
 	}
-	require.False(t, sleepInC(), "%d hosts, GOMAXPROCS %d", liveHosts.Load(), runtime.GOMAXPROCS(0))
+	require.False(t, sleepInC(time.Now()), "%d hosts, GOMAXPROCS %d", liveHosts.Load(), runtime.GOMAXPROCS(0))
 
 	done := make([]chan error, n)
 	for i, h := range hosts {
