@@ -82,6 +82,9 @@ func (r *hostRef) uncount() {
 
 // closePoll closes the host's netpoller file, if open.
 func (r *hostRef) closePoll() {
+	if r.poll.Load() == nil {
+		return // the common case on every sleep in C: no locked swap
+	}
 	if pf := r.poll.Swap(nil); pf != nil {
 		pf.f.Close()
 	}

@@ -137,19 +137,16 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 	assert.Zero(t, liveHosts.Load())
 }
 
-// serviceUntil services h until an event of type want, failing after 5 s.
+// serviceUntil services h until an event of type want (pumpUntil's),
+// failing after 5 s.
 func serviceUntil(t *testing.T, h *Host, want EventType) Event {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		ev, err := h.Service(10 * time.Millisecond)
-		require.NoError(t, err)
-		if ev.Type == want {
-			return ev
-		}
-	}
-	t.Fatalf("no %v within 5 s", want)
-	return Event{}
+	var got Event
+	pumpUntil(t, 5*time.Second, func(_ *Host, ev Event) bool {
+		got = ev
+		return ev.Type == want
+	}, h)
+	return got
 }
 
 // TestBusyPoll checks HostConfig.BusyPoll's bounds and that hosts with it

@@ -113,7 +113,7 @@ if ! skip wait; then
 		printf '%-28s %12.0f %14.0f\n' "$srvargs" "$(grep "server=$srvargs " "$OUT/wait" | field rate | median)" \
 			"$(grep "server=$srvargs " "$OUT/wait" | field ns_per_echo | median)"
 	done
-	echo "(-wait c: the same Go echo loop waiting inside C instead of in the netpoller; server CPU per echo)"
+	echo "(-wait c: the same Go echo loop on its own cgo calls, waiting inside enet_host_service; server CPU per echo)"
 fi
 
 if ! skip shard; then

@@ -1,11 +1,12 @@
 package main
 
 // An experiment, not a way to use package enet: a Go echo server that
-// drives ENet through its own cgo calls and waits for the socket inside C
-// (enet_host_service with a timeout, as a C program does) instead of in Go's
-// netpoller as enet.Host does. Comparing it with the -mode server run shows
-// what the netpoller wait costs per service cycle; the per-event work (one
-// crossing per send, Go copies of the packets) is the same as the binding's.
+// drives ENet through its own cgo calls and waits inside
+// enet_host_service with a timeout, as a C program does. Session 1 built it
+// to show what enet.Host's netpoller wait cost; enet.Host now sleeps in C
+// itself (ppoll, one I/O pass per batch), and the comparison shows how the
+// binding's service loop does against this minimal one. The per-event work
+// (one crossing per send, Go copies of the packets) is the same.
 
 /*
 #cgo pkg-config: libenet

@@ -53,7 +53,7 @@ func main() {
 	flag.Float64Var(&o.duration, "duration", 2, "measured seconds")
 	flag.Float64Var(&o.warmup, "warmup", 0.5, "warm-up seconds")
 	flag.Float64Var(&o.idle, "idle", 5, "scale: idle seconds measured")
-	flag.StringVar(&o.wait, "wait", "go", "server: go (enet.Host, netpoller wait) or c (experiment: own cgo calls, wait inside C)")
+	flag.StringVar(&o.wait, "wait", "go", "server: go (enet.Host) or c (experiment: own cgo calls, waiting inside enet_host_service)")
 	flag.DurationVar(&o.spin, "spin", 0, "server: poll without waiting for this long before each blocking wait (experiment)")
 	flag.DurationVar(&o.busyPoll, "busypoll", 0, "HostConfig.BusyPoll of the server and client hosts")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
