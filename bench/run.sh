@@ -7,7 +7,8 @@
 #
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
-# SHARD_CONNS (16), PEERS (4095), SKIP (space-separated: ratio wait shard
+# SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
+# server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait shard
 # scale micro), BENCHTIME (1s), COUNT (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
 SHARD_CONNS=${SHARD_CONNS:-16}
+SHARD_WORK=${SHARD_WORK:-0 100 300}
 PEERS=${PEERS:-4095}
 SKIP=${SKIP:-}
 BENCHTIME=${BENCHTIME:-1s}
@@ -119,35 +121,45 @@ fi
 if ! skip shard; then
 	echo
 	echo "== sharding: Go server with 1 vs 2 shards; load from two C client processes of $((SHARD_CONNS / 2)) connections each, rel32"
+	echo "   (work = rounds of hashing per packet before the echo, a stand-in for game logic; 0 is the plain echo)"
 	: >"$OUT/shard"
-	for round in $(seq 1 "$ROUNDS"); do
-		for n in 1 2; do
-			port=$((20000 + RANDOM % 20000))
-			"$OUT/gobench" -mode server -port "$port" -shards "$n" -peers 64 >"$OUT/server.out" 2>/dev/null &
-			srv=$!
-			sleep 0.3
-			clients=()
-			for k in 1 2; do
-				"$OUT/enetbench" -mode client -port "$port" -workload rel32 -conns $((SHARD_CONNS / 2)) \
-					-duration "$DURATION" -warmup "$WARMUP" >"$OUT/client$k.out" &
-				clients+=($!)
+	for work in $SHARD_WORK; do
+		for round in $(seq 1 "$ROUNDS"); do
+			for n in 1 2; do
+				port=$((20000 + RANDOM % 20000))
+				"$OUT/gobench" -mode server -port "$port" -shards "$n" -peers 64 -work "$work" >"$OUT/server.out" 2>/dev/null &
+				srv=$!
+				sleep 0.3
+				clients=()
+				for k in 1 2; do
+					"$OUT/enetbench" -mode client -port "$port" -workload rel32 -conns $((SHARD_CONNS / 2)) \
+						-duration "$DURATION" -warmup "$WARMUP" >"$OUT/client$k.out" &
+					clients+=($!)
+				done
+				wait "${clients[@]}" || true
+				kill "$srv" 2>/dev/null || true
+				wait "$srv" 2>/dev/null || true
+				total=$(cat "$OUT/client1.out" "$OUT/client2.out" | field rate | awk '{s+=$1} END {print s}')
+				ccpu=$(cat "$OUT/client1.out" "$OUT/client2.out" | field cpu_s | awk '{s+=$1} END {print s}')
+				echo "RESULT work=$work shards=$n round=$round rate=$total client_cpu_s=$ccpu" >>"$OUT/shard"
+				sed "s/^SERVER /SERVER work_run=$work shards_run=$n round=$round /" "$OUT/server.out" >>"$OUT/shard"
 			done
-			wait "${clients[@]}" || true
-			kill "$srv" 2>/dev/null || true
-			wait "$srv" 2>/dev/null || true
-			total=$(cat "$OUT/client1.out" "$OUT/client2.out" | field rate | awk '{s+=$1} END {print s}')
-			echo "RESULT shards=$n round=$round rate=$total" >>"$OUT/shard"
-			sed "s/^SERVER /SERVER shards_run=$n round=$round /" "$OUT/server.out" >>"$OUT/shard"
 		done
 	done
-	r1=$(grep "^RESULT shards=1 " "$OUT/shard" | field rate | median)
-	r2=$(grep "^RESULT shards=2 " "$OUT/shard" | field rate | median)
-	# Cores the server used: its CPU time over its wall time.
-	cores() { grep "^SERVER shards_run=$1 " "$OUT/shard" | awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]} print v["cpu_s"]/v["wall_s"]}' | median; }
-	printf '%-8s %12s %14s\n' shards "rate/s" "server cores"
-	printf '%-8s %12.0f %14.2f\n' 1 "$r1" "$(cores 1)"
-	printf '%-8s %12.0f %14.2f\n' 2 "$r2" "$(cores 2)"
-	echo "speedup 2 vs 1 shard: $(echo "$r2 $r1" | awk '{printf "%.2f", $1/$2}')x (median of $ROUNDS rounds; clients share the same $(nproc) cores)"
+	# Cores used: CPU time over wall time (server) or over the measured interval (clients).
+	cores() { grep "^SERVER work_run=$1 shards_run=$2 " "$OUT/shard" | awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]} print v["cpu_s"]/v["wall_s"]}' | median; }
+	printf '%-6s %-8s %12s %14s %14s %12s %9s\n' work shards "rate/s" "server cores" "client cores" "work_ns/pkt" speedup
+	for work in $SHARD_WORK; do
+		r1=$(grep "^RESULT work=$work shards=1 " "$OUT/shard" | field rate | median)
+		for n in 1 2; do
+			r=$(grep "^RESULT work=$work shards=$n " "$OUT/shard" | field rate | median)
+			cc=$(grep "^RESULT work=$work shards=$n " "$OUT/shard" | field client_cpu_s | median)
+			wn=$(grep "^SERVER work_run=$work shards_run=$n " "$OUT/shard" | field work_ns | median)
+			printf '%-6s %-8s %12.0f %14.2f %14.2f %12.0f %9s\n' "$work" "$n" "$r" "$(cores "$work" "$n")" \
+				"$(echo "$cc $DURATION" | awk '{print $1/$2}')" "$wn" "$(echo "$r $r1" | awk '{printf "%.2fx", $1/$2}')"
+		done
+	done
+	echo "(medians of $ROUNDS rounds; the clients share the same $(nproc) cores as the server)"
 fi
 
 if ! skip scale; then
@@ -186,6 +198,10 @@ if ! skip micro; then
 	echo "== micro-benchmarks (go test -bench, -count $COUNT)"
 	$GO test -run '^$' -bench '^Benchmark(Send|ServiceInto|ServiceQueued|Statistics|PingPong|Crossings)' \
 		-benchmem -benchtime "$BENCHTIME" -count "$COUNT" . | tee "$OUT/micro.txt" | grep -E '^Benchmark' | head -n 6
+	# Its drains run outside the timer, which a time budget would repeat
+	# for minutes: a fixed count instead.
+	$GO test -run '^$' -bench '^BenchmarkBatchedEvent$' -benchmem -benchtime 300000x -count "$COUNT" . |
+		grep -E '^Benchmark' >>"$OUT/micro.txt"
 	if $GO run golang.org/x/perf/cmd/benchstat@latest "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
 		cat "$OUT/benchstat.txt"
 	else

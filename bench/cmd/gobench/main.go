@@ -3,13 +3,16 @@
 // flags and the same output lines.
 //
 //	gobench -mode server [-addr 127.0.0.1] [-port 7777] [-peers 64] [-shards 0]
-//	        [-busypoll 0]
+//	        [-busypoll 0] [-work 0]
 //	gobench -mode client -workload rel32|unrel32|rel1k|pingpong [-conns 1]
 //	        [-duration 2] [-warmup 0.5] [-busypoll 0]
 //	gobench -mode scale [-peers 4095] [-idle 5]
 //
 // The server echoes every packet back on its channel with its flags. With
 // -shards N (N ≥ 1) it is a ShardedHost of N shards instead of one Host.
+// With -work N it does N rounds of hashing over each packet before echoing
+// it, a stand-in for a game server's per-message logic (the SERVER line
+// reports what one packet's work costs, work_ns).
 // On SIGINT or SIGTERM it prints a SERVER line and exits.
 //
 // Scale mode connects -peers clients (from one client host in a child
@@ -35,6 +38,7 @@ import (
 type options struct {
 	mode, addr, workload, recv string
 	port, peers, conns, shards int
+	work                       int
 	duration, warmup, idle     float64
 	spin, busyPoll             time.Duration
 	wait                       string
@@ -50,6 +54,7 @@ func main() {
 	flag.IntVar(&o.peers, "peers", 64, "server peer slots")
 	flag.IntVar(&o.conns, "conns", 1, "client connections, each from its own host")
 	flag.IntVar(&o.shards, "shards", 0, "server shards (0: one plain Host)")
+	flag.IntVar(&o.work, "work", 0, "server: rounds of hashing over each packet before echoing it (simulated game logic)")
 	flag.Float64Var(&o.duration, "duration", 2, "measured seconds")
 	flag.Float64Var(&o.warmup, "warmup", 0.5, "warm-up seconds")
 	flag.Float64Var(&o.idle, "idle", 5, "scale: idle seconds measured")
@@ -101,6 +106,7 @@ func runServer(o options) error {
 	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1, BusyPoll: o.busyPoll}
 	var echoed atomic.Uint64
 	var hosts []*enet.Host
+	workNS := calibrateWork(o.work)
 	t0, c0 := time.Now(), cpuSeconds()
 	report := func() {
 		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
@@ -109,12 +115,13 @@ func runServer(o options) error {
 			sent += h.Statistic(enet.HostTotalSentPackets)
 			recv += h.Statistic(enet.HostTotalReceivedPackets)
 		}
-		fmt.Printf("SERVER impl=go shards=%d echoed=%d wall_s=%.3f cpu_s=%.3f dgrams_in=%d dgrams_out=%d\n",
-			o.shards, echoed.Load(), wall, cpu, recv, sent)
+		fmt.Printf("SERVER impl=go shards=%d echoed=%d wall_s=%.3f cpu_s=%.3f dgrams_in=%d dgrams_out=%d work_ns=%.0f\n",
+			o.shards, echoed.Load(), wall, cpu, recv, sent, workNS)
 	}
 	if o.shards > 0 {
 		s, err := enet.NewShardedHost(o.addr, o.port, o.shards, cfg, func(_ int, ev enet.Event) {
 			if ev.Type == enet.EventReceive {
+				work(ev.Packet, o.work)
 				ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags)
 				echoed.Add(1)
 			}
@@ -166,11 +173,46 @@ func runServer(o options) error {
 				return err
 			}
 		}
+		work(data, o.work)
 		ev.Peer.Send(ev.Channel, data, ev.Flags)
 		echoed.Add(1)
 	}
 	report()
 	return nil
+}
+
+// workSink keeps the compiler from dropping work's result.
+var workSink atomic.Uint64
+
+// work hashes data rounds times (FNV-1a) in place of a game server's
+// per-message logic: a fixed amount of CPU per packet, whatever the clock.
+func work(data []byte, rounds int) {
+	if rounds <= 0 {
+		return
+	}
+	h := uint64(14695981039346656037)
+	for range rounds {
+		for _, b := range data {
+			h = (h ^ uint64(b)) * 1099511628211
+		}
+	}
+	if h == 0 {
+		workSink.Add(1)
+	}
+}
+
+// calibrateWork measures what work costs for one 32-byte packet, in ns.
+func calibrateWork(rounds int) float64 {
+	if rounds <= 0 {
+		return 0
+	}
+	data := make([]byte, 32)
+	const n = 2000
+	t := time.Now()
+	for range n {
+		work(data, rounds)
+	}
+	return float64(time.Since(t).Nanoseconds()) / n
 }
 
 type workload struct {
