@@ -131,12 +131,18 @@ func BenchmarkBatchedEvent(b *testing.B) {
 	buf := make([]byte, 2048)
 	b.ReportAllocs()
 	b.ResetTimer()
-	for done := 0; done < b.N; {
+	for done, stalls := 0, 0; done < b.N; {
 		b.StopTimer()
+		if stalls++; stalls > 1000 {
+			b.Fatalf("no batch with more than one event in 1000 tries (%d of %d)", done, b.N)
+		}
 		benchFeed(b, p.cli, p.cp, 64)
 		time.Sleep(50 * time.Microsecond)
 		ev, err := p.srv.ServiceInto(0, buf) // drains the batch
 		require.NoError(b, err)
+		if p.srv.batchI < p.srv.batchN {
+			stalls = 0
+		}
 		b.StartTimer()
 		for ev.Type != EventNone && p.srv.batchI < p.srv.batchN && done < b.N {
 			ev, err = p.srv.ServiceInto(0, buf)
