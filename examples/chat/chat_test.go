@@ -39,22 +39,33 @@ func startRoom(t *testing.T, d ...multiplayer.Dialect) *multiplayer.Server {
 	return srv
 }
 
-// waitLine returns the first chat line received by c that contains substr.
-func waitLine(t *testing.T, c *multiplayer.Client, substr string) string {
+// waitPacket returns the first packet received by c whose text, as read
+// by text, contains substr, with that text.
+func waitPacket(t *testing.T, c *multiplayer.Client, substr string,
+	text func(multiplayer.Packet) string) (multiplayer.Packet, string) {
 	t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
 		case ev, ok := <-c.Events():
 			require.True(t, ok, "events closed waiting for %q", substr)
-			if p, isPacket := ev.(multiplayer.Packet); isPacket && strings.Contains(string(p.Data), substr) {
-				assert.Equal(t, int32(1), p.From, "chat comes from the server")
-				return string(p.Data)
+			if p, isPacket := ev.(multiplayer.Packet); isPacket {
+				if line := text(p); strings.Contains(line, substr) {
+					return p, line
+				}
 			}
 		case <-deadline:
 			require.FailNow(t, "no line containing "+substr)
 		}
 	}
+}
+
+// waitLine returns the first chat line received by c that contains substr.
+func waitLine(t *testing.T, c *multiplayer.Client, substr string) string {
+	t.Helper()
+	p, line := waitPacket(t, c, substr, func(p multiplayer.Packet) string { return string(p.Data) })
+	assert.Equal(t, int32(1), p.From, "chat comes from the server")
+	return line
 }
 
 func dial(t *testing.T, port int, d ...multiplayer.Dialect) *multiplayer.Client {
@@ -98,24 +109,12 @@ func TestChatRoom(t *testing.T) {
 // client c that contains substr.
 func waitRaw(t *testing.T, c *multiplayer.Client, substr string) string {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case ev, ok := <-c.Events():
-			require.True(t, ok, "events closed waiting for %q", substr)
-			p, isPacket := ev.(multiplayer.Packet)
-			if !isPacket {
-				continue
-			}
-			line, raw := multiplayer.DecodeRaw(multiplayer.Godot4, p.Data)
-			require.True(t, raw, "a Godot 4 chat line is a RAW packet: % x", p.Data)
-			if strings.Contains(string(line), substr) {
-				return string(line)
-			}
-		case <-deadline:
-			require.FailNow(t, "no line containing "+substr)
-		}
-	}
+	_, line := waitPacket(t, c, substr, func(p multiplayer.Packet) string {
+		line, raw := multiplayer.DecodeRaw(multiplayer.Godot4, p.Data)
+		require.True(t, raw, "a Godot 4 chat line is a RAW packet: % x", p.Data)
+		return string(line)
+	})
+	return line
 }
 
 // Godot 4 clients chat with SceneMultiplayer.send_bytes: RAW packets both
