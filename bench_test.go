@@ -34,9 +34,12 @@ func benchFeed(tb testing.TB, cli *Host, cp *Peer, n int) {
 	require.NoError(tb, cli.Flush())
 }
 
-// BenchmarkSend measures Peer.Send of a 32-byte unsequenced packet: one
-// create-and-queue crossing into C, no Go allocation. Every 256 sends the
-// queue is flushed outside the timer so it does not grow without bound.
+// BenchmarkSend measures Peer.Send of a 32-byte unsequenced packet and its
+// share of the hand-over to ENet: Send checks and queues the packet in Go
+// (no C call, no Go allocation), and every 256 sends the queue is handed to
+// ENet in one C call, inside the timer (enet_packet_create and
+// enet_peer_send for each packet). Putting the datagrams on the wire
+// (Flush) and draining the server are outside it.
 func BenchmarkSend(b *testing.B) {
 	p := newPair(b, 1)
 	buf := make([]byte, 64)
@@ -46,7 +49,10 @@ func BenchmarkSend(b *testing.B) {
 		if err := p.cp.Send(0, benchPayload, FlagUnsequenced); err != nil {
 			b.Fatal(err)
 		}
-		if i%256 == 255 {
+		if i%256 == 255 || i == b.N-1 {
+			p.cli.mu.Lock()
+			p.cli.flushSends()
+			p.cli.mu.Unlock()
 			b.StopTimer()
 			p.cli.Flush()
 			for ev, _ := p.srv.ServiceInto(0, buf); ev.Type != EventNone; ev, _ = p.srv.ServiceInto(0, buf) {
@@ -214,9 +220,11 @@ func BenchmarkPingPong(b *testing.B) {
 	}
 }
 
-// TestCgoCrossings counts cgo calls with runtime.NumCgoCall: Send crosses
-// once, Statistics never, and a Service batch once for however many events
-// it holds, plus one empty drain before it waits. NumCgoCall is the process
+// TestCgoCrossings counts cgo calls with runtime.NumCgoCall: Send of a
+// packet up to deferMax bytes never crosses (the next C call on the host
+// hands it over), a larger one once, Statistics never, and a Service batch
+// once for however many events it holds, with the packets sent since the
+// last drain, plus one empty drain before it waits. NumCgoCall is the process
 // total and a GC cleanup of another test's host may cross meanwhile, so
 // each count is the least of a few tries.
 func TestCgoCrossings(t *testing.T) {
@@ -236,9 +244,19 @@ func TestCgoCrossings(t *testing.T) {
 		return runtime.NumCgoCall() - n0
 	}
 
-	assert.EqualValues(t, 1, least(func() int64 {
+	assert.EqualValues(t, 0, least(func() int64 {
 		return count(func() { require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable)) })
 	}), "crossings per Send")
+	large := make([]byte, deferMax+1)
+	assert.EqualValues(t, 1, least(func() int64 {
+		return count(func() { require.NoError(t, p.cp.Send(0, large, FlagReliable)) })
+	}), "crossings per Send of %d bytes (with the pending ones before it)", len(large))
+	assert.EqualValues(t, 1, least(func() int64 {
+		for range 10 {
+			require.NoError(t, p.cp.Send(0, benchPayload, FlagReliable))
+		}
+		return count(func() { require.NoError(t, p.cli.Flush()) })
+	}), "crossings for Flush with 10 pending sends")
 	assert.EqualValues(t, 0, least(func() int64 { return count(func() { p.cp.Statistics() }) }),
 		"crossings per Statistics")
 
@@ -264,6 +282,8 @@ func TestCgoCrossings(t *testing.T) {
 	}
 	// The 5 feeds of 40 plus the earlier sends also drain before counting.
 	pumpFor(t, 20*time.Millisecond, nil, p.srv, p.cli)
+	for ev, _ := p.srv.ServiceInto(0, buf); ev.Type != EventNone; ev, _ = p.srv.ServiceInto(0, buf) {
+	} // pumpFor may stop inside a batch
 	assert.EqualValues(t, 1, least(batch), "crossings for a batch of %d packets", n)
 	assert.EqualValues(t, 1, least(func() int64 {
 		return count(func() {

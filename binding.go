@@ -6,6 +6,7 @@ package enet
 /*
 #include <stdlib.h>
 #include <enet/enet.h>
+#include "cenet/alloc.h"
 #include "cenet/host.h"
 #include "cenet/compress.h"
 
@@ -47,23 +48,44 @@ import (
 // cHost is the C side of a Host.
 type cHost = *C.enetgo_host
 
-// rawEvent is one drained event, still pointing into C memory.
+// rawEvent is one drained event, read in place in the C batch: it matches
+// C's enetgo_event field for field.
 type rawEvent struct {
-	typ     EventType
-	slot    int
+	typ     int32
+	slot    uint32
 	data    uint32
-	flags   PacketFlags
-	channel int
-	bytes   unsafe.Pointer
-	length  int
+	flags   uint32
+	channel uint32
+	length  uint32
+	bytes   unsafe.Pointer // C memory, valid until the next drain
+	packet  uintptr
 }
+
+// The layouts must agree: either difference overflows if they do not.
+const (
+	_ = uintptr(unsafe.Sizeof(rawEvent{}) - unsafe.Sizeof(C.enetgo_event{}))
+	_ = uintptr(unsafe.Sizeof(C.enetgo_event{}) - unsafe.Sizeof(rawEvent{}))
+	_ = uintptr(unsafe.Offsetof(rawEvent{}.bytes) - unsafe.Offsetof(C.enetgo_event{}.bytes))
+	_ = uintptr(unsafe.Offsetof(C.enetgo_event{}.bytes) - unsafe.Offsetof(rawEvent{}.bytes))
+)
 
 // countAllocations makes initENet count ENet's live allocations for
 // liveAllocations. The package's tests turn it on; it is off otherwise,
 // because the counting atomics cost about 2 % of a busy host's CPU.
 var countAllocations = false
 
-func initENet() int { return int(C.enetgo_init(cBool(countAllocations))) }
+// initENet initialises ENet, with the small-block cache of cenet/alloc.c
+// as its allocator when pool is set.
+func initENet(pool bool) int {
+	return int(C.enetgo_init(cBool(countAllocations), cBool(pool)))
+}
+
+// poolEnabled reports whether the small-block cache is compiled in (it is
+// not under AddressSanitizer).
+func poolEnabled() bool { return C.enetgo_pool_enabled() != 0 }
+
+// poolCached returns the bytes the calling thread's cache holds.
+func poolCached() int { return int(C.enetgo_pool_cached()) }
 
 func liveAllocations() int64 { return int64(C.enetgo_live_allocations()) }
 
@@ -131,15 +153,14 @@ func hostWaitHint(h cHost) time.Duration {
 	return time.Duration(h.wait_hint_ms) * time.Millisecond
 }
 
-// hostEvent returns event i of the current batch.
-func hostEvent(h cHost, i int) rawEvent {
-	e := unsafe.Slice(h.events, h.cap)[i]
-	return rawEvent{
-		typ: EventType(e._type), slot: int(e.slot), data: uint32(e.data),
-		flags: PacketFlags(e.flags), channel: int(e.channel),
-		bytes: unsafe.Pointer(e.bytes), length: int(e.length),
-	}
+// hostEvents returns the current batch, in C memory.
+func hostEvents(h cHost) []rawEvent {
+	return unsafe.Slice((*rawEvent)(unsafe.Pointer(h.events)), h.count)
 }
+
+// hostBatchControl reports whether the current batch has CONNECT or
+// DISCONNECT events.
+func hostBatchControl(h cHost) bool { return h.control != 0 }
 
 func hostConnect(h cHost, addr netip.AddrPort, channels int, data uint32) int {
 	return int(C.enetgo_connect(h, ipToC(addr.Addr()), C.enet_uint16(addr.Port()),
@@ -153,6 +174,45 @@ func bytesPtr(data []byte) *C.uint8_t {
 		return nil
 	}
 	return (*C.uint8_t)(unsafe.Pointer(&data[0]))
+}
+
+// pendingSend is a packet Send queued in Go for the next C call on the
+// host; it matches C's enetgo_send_rec field for field.
+type pendingSend struct {
+	slot, channel, flags, length uint32
+	offset                       uint64 // of the bytes in the host's send arena
+}
+
+// The layouts must agree: either difference overflows if they do not.
+const (
+	_ = uintptr(unsafe.Sizeof(pendingSend{}) - unsafe.Sizeof(C.enetgo_send_rec{}))
+	_ = uintptr(unsafe.Sizeof(C.enetgo_send_rec{}) - unsafe.Sizeof(pendingSend{}))
+	_ = uintptr(unsafe.Offsetof(pendingSend{}.offset) - unsafe.Offsetof(C.enetgo_send_rec{}.offset))
+	_ = uintptr(unsafe.Offsetof(C.enetgo_send_rec{}.offset) - unsafe.Offsetof(pendingSend{}.offset))
+)
+
+func sendRecs(recs []pendingSend) *C.enetgo_send_rec {
+	if len(recs) == 0 {
+		return nil
+	}
+	return (*C.enetgo_send_rec)(unsafe.Pointer(&recs[0]))
+}
+
+// hostSendBatch creates and queues the pending packets, in order, and
+// returns how many ENet refused.
+func hostSendBatch(h cHost, recs []pendingSend, arena []byte) int {
+	n := C.enetgo_send_batch(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena))
+	runtime.KeepAlive(recs)
+	runtime.KeepAlive(arena)
+	return int(n)
+}
+
+// hostSendService is hostSendBatch and hostService in one C call.
+func hostSendService(h cHost, recs []pendingSend, arena []byte, io bool) int {
+	n := C.enetgo_send_service(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena), cBool(io))
+	runtime.KeepAlive(recs)
+	runtime.KeepAlive(arena)
+	return int(n)
 }
 
 func hostSend(h cHost, slot, channel int, data []byte, flags PacketFlags) bool {
@@ -190,7 +250,12 @@ func hostLocalAddr(h cHost) (netip.AddrPort, bool) {
 	return netip.AddrPortFrom(ipFromC(C.enet_uint32(ip)), uint16(port)), true
 }
 
-func hostFlush(h cHost) { C.enet_host_flush(h.host) }
+// hostFlush hands the pending packets to ENet and sends everything queued.
+func hostFlush(h cHost, recs []pendingSend, arena []byte) {
+	C.enetgo_send_flush(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena))
+	runtime.KeepAlive(recs)
+	runtime.KeepAlive(arena)
+}
 
 func hostBandwidthLimit(h cHost, in, out uint32) {
 	C.enet_host_bandwidth_limit(h.host, C.enet_uint32(in), C.enet_uint32(out))
@@ -235,6 +300,11 @@ func hostStat(h cHost, s HostStatistic, reset bool) uint64 {
 		v = uint64(h.refused)
 		if reset {
 			h.refused = 0
+		}
+	case HostSendFailures:
+		v = uint64(h.send_failures)
+		if reset {
+			h.send_failures = 0
 		}
 	case HostDecompressFailures:
 		v = uint64(C.enetgo_host_decompress_failures(h.host))

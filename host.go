@@ -23,13 +23,17 @@ import (
 // Service so the packet goes out at once.
 type Host struct {
 	mu          sync.Mutex
-	c           cHost   // nil once destroyed
-	peers       []*Peer // by ENet slot; nil where no Go peer is attached
-	batchN      int     // events in the C batch
-	batchI      int     // next batch event to convert
-	batchPeers  []*Peer // the Peer each batch event belongs to; nil: drop it
+	c           cHost      // nil once destroyed
+	peers       []*Peer    // by ENet slot; nil where no Go peer is attached
+	batchN      int        // events in the C batch
+	batchI      int        // next batch event to convert
+	batch       []rawEvent // the C batch (C memory; valid until the next drain)
+	batchPeers  []*Peer    // the Peer each batch event belongs to, once resolved; nil: drop it
+	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
 	ref         *hostRef
+	pend        []pendingSend // packets Send queued for the next C call (sends.go)
+	arena       []byte        // their bytes
 
 	svcMu     sync.Mutex    // one Service at a time
 	sockFD    int           // the ENet socket, waited on in C
@@ -130,8 +134,13 @@ const (
 // eventBatch is how many events one C call drains at most.
 const eventBatch = 256
 
+// allocatorEnv names the environment variable that, set to "malloc", makes
+// ENet allocate with plain malloc and free instead of the binding's
+// small-block cache (README, Performance).
+const allocatorEnv = "ENETGO_ALLOCATOR"
+
 var initOnce = sync.OnceValue(func() error {
-	if initENet() != 0 {
+	if initENet(os.Getenv(allocatorEnv) != "malloc") != 0 {
 		return opError("initialize", ErrFailed, "enet_initialize failed")
 	}
 	return nil
@@ -246,7 +255,8 @@ func (h *Host) Destroy() error {
 		}
 	}
 	h.peers = nil
-	h.batchN, h.batchI = 0, 0
+	h.batchN, h.batchI, h.batch = 0, 0, nil
+	h.dropSends() // as enet_host_destroy drops what ENet has queued
 	hostDestroy(h.c)
 	h.c = nil
 	h.ref.c = nil
@@ -278,6 +288,7 @@ func (h *Host) retire(p *Peer) {
 	if h.c == nil || h.peers[p.slot] != p {
 		return
 	}
+	h.resolveRest()
 	h.peers[p.slot] = nil
 	peerForget(h.c, p.slot)
 	for i := h.batchI; i < h.batchN; i++ {
@@ -290,6 +301,7 @@ func (h *Host) retire(p *Peer) {
 // attach registers a new Peer for slot. A Peer still registered there
 // (which cannot happen while ENet reports every disconnect) is cut off.
 func (h *Host) attach(slot int) *Peer {
+	h.resolveRest()
 	if old := h.peers[slot]; old != nil {
 		old.active, old.gone = false, true
 	}
@@ -363,7 +375,8 @@ func (h *Host) Flush() error {
 	if h.c == nil {
 		return h.gone("flush")
 	}
-	hostFlush(h.c)
+	hostFlush(h.c, h.pend, h.arena) // the pending packets first, in the same call
+	h.dropSends()
 	return nil
 }
 
@@ -380,6 +393,7 @@ func (h *Host) BandwidthLimit(in, out int) error {
 	if h.c == nil {
 		return h.gone(op)
 	}
+	h.flushSends()
 	hostBandwidthLimit(h.c, uint32(in), uint32(out))
 	return nil
 }
@@ -431,6 +445,7 @@ func (h *Host) Broadcast(channel int, data []byte, flags PacketFlags) error {
 		h.mu.Unlock()
 		return opError(op, ErrInvalidParameter, "channel %d outside 0..%d", channel, limit-1)
 	}
+	h.flushSends() // queued before the broadcast: they go first
 	ok := hostBroadcast(h.c, channel, data, flags)
 	h.mu.Unlock()
 	if !ok {

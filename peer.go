@@ -192,7 +192,7 @@ func (p *Peer) Send(channel int, data []byte, flags PacketFlags) error {
 		p.h.mu.Unlock()
 		return opError(op, ErrFailed, "packet of %d bytes exceeds ENet's %d", len(data), maxPacketSize)
 	}
-	ok := hostSend(p.h.c, p.slot, channel, data, flags)
+	ok := p.h.queueSend(p.slot, channel, data, flags)
 	if ok {
 		p.traffic.PacketsSent++
 		p.traffic.BytesSent += uint64(len(data))
@@ -361,6 +361,7 @@ func (p *Peer) control(op string, call func()) error {
 		h.mu.Unlock()
 		return p.inactive(op)
 	}
+	h.flushSends() // ENet sees the peer's packets before the call, as Send queued them
 	call()
 	retired := peerState(h.c, p.slot) == StateDisconnected
 	if retired {

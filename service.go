@@ -47,14 +47,14 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
 	var deadline time.Time // set before the first wait: a ready event never reads the clock
+	var ev Event
 	for {
 		h.mu.Lock()
 		if h.c == nil || h.closing.Load() {
 			h.mu.Unlock()
 			return Event{}, h.gone(op)
 		}
-		ev, ok := h.next(io, queue, buf)
-		if ok {
+		if h.next(io, queue, buf, &ev) {
 			h.mu.Unlock()
 			h.yield()
 			return ev, nil
@@ -91,15 +91,23 @@ func (h *Host) yield() {
 	}
 }
 
-// next converts the next pending batch event, draining a new batch from C
-// when the current one is used up. h.mu is held.
-func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
+// next converts the next pending batch event into ev, draining a new batch
+// from C when the current one is used up; it reports false when C had
+// nothing. h.mu is held.
+func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 	for {
 		for h.batchI < h.batchN {
 			i := h.batchI
 			h.batchI++
-			if ev, ok := h.convert(hostEvent(h.c, i), h.batchPeers[i], queue, buf); ok {
-				return ev, true
+			e := &h.batch[i]
+			var p *Peer
+			if h.resolved {
+				p = h.batchPeers[i]
+			} else {
+				p = h.peers[e.slot]
+			}
+			if p != nil && h.convert(e, p, queue, buf, ev) {
+				return true
 			}
 		}
 		h.batchI = 0
@@ -118,32 +126,40 @@ func (h *Host) next(io, queue bool, buf []byte) (Event, bool) {
 				h.yieldDue = true // Service yields once it has released h.mu
 			}
 		}
-		h.batchN = hostService(h.c, io)
+		h.batchN = h.sendAndService(io)
 		if h.batchN == 0 {
-			return Event{}, false
+			h.batch = nil
+			return false
 		}
-		h.resolve()
+		h.batch = hostEvents(h.c)
+		h.resolved = false
+		if hostBatchControl(h.c) {
+			h.resolve()
+		}
 	}
 }
 
-// resolve brings the peer registry up to date with a freshly drained batch,
-// in which ENet has already connected, reset and reused slots, and records
-// the Peer of each event. Doing it for the whole batch at once keeps every
-// *Peer in step with its C slot: a peer whose DISCONNECT is still waiting
-// in the batch no longer touches the slot (ENet may have given it to a new
-// connection later in the same batch), though it stays active, with its
-// packets readable, until that DISCONNECT is returned. h.mu is held.
+// resolve brings the peer registry up to date with a freshly drained batch
+// that has CONNECT or DISCONNECT events, in which ENet has already
+// connected, reset and reused slots, and records the Peer of each event.
+// Doing it for the whole batch at once keeps every *Peer in step with its C
+// slot: a peer whose DISCONNECT is still waiting in the batch no longer
+// touches the slot (ENet may have given it to a new connection later in the
+// same batch), though it stays active, with its packets readable, until
+// that DISCONNECT is returned. A batch of received packets only changes no
+// slot, so next looks their peers up as it goes. h.mu is held.
 func (h *Host) resolve() {
+	h.resolved = true
 	for i := 0; i < h.batchN; i++ {
-		e := hostEvent(h.c, i)
+		e := &h.batch[i]
 		p := h.peers[e.slot]
-		switch e.typ {
+		switch EventType(e.typ) {
 		case EventConnect:
 			if p == nil || p.connected {
-				p = h.attach(e.slot) // an incoming connection
+				p = h.attach(int(e.slot)) // an incoming connection
 			}
 			p.connected = true
-			p.addr = peerAddress(h.c, e.slot)
+			p.addr = peerAddress(h.c, int(e.slot))
 		case EventDisconnect:
 			if p != nil {
 				p.gone = true // ENet has reset the slot
@@ -154,35 +170,46 @@ func (h *Host) resolve() {
 	}
 }
 
-// convert turns batch event e of peer p into an Event. It reports false for
-// events whose peer is gone (nil).
-func (h *Host) convert(e rawEvent, p *Peer, queue bool, buf []byte) (Event, bool) {
-	if p == nil {
-		return Event{}, false
+// resolveRest records the Peer of each event still pending in a batch
+// that next resolves as it goes, before the registry changes under it (a
+// peer retired or a slot given to a new connection). h.mu is held.
+func (h *Host) resolveRest() {
+	if h.resolved {
+		return
 	}
-	switch e.typ {
-	case EventConnect:
-		return Event{Type: EventConnect, Peer: p, Data: e.data}, true
-	case EventDisconnect:
-		ev := Event{Type: EventDisconnect, Peer: p, Data: e.data}
-		if !p.connected {
-			ev.Err = h.connectFailure(p)
-		}
-		p.active = false
-		return ev, true
+	h.resolved = true
+	for i := h.batchI; i < h.batchN; i++ {
+		h.batchPeers[i] = h.peers[h.batch[i].slot]
+	}
+}
+
+// convert turns batch event e of peer p into *ev. It reports false for
+// events it drops.
+func (h *Host) convert(e *rawEvent, p *Peer, queue bool, buf []byte, ev *Event) bool {
+	switch EventType(e.typ) {
 	case EventReceive:
 		src := unsafe.Slice((*byte)(e.bytes), e.length)
 		p.traffic.PacketsReceived++
 		p.traffic.BytesReceived += uint64(e.length)
-		ev := Event{Type: EventReceive, Peer: p, Channel: e.channel, Flags: e.flags}
+		*ev = Event{Type: EventReceive, Peer: p, Channel: int(e.channel), Flags: PacketFlags(e.flags)}
 		if queue {
-			p.queue.push(queuedPacket{data: append([]byte(nil), src...), flags: e.flags})
+			p.queue.push(queuedPacket{data: append([]byte(nil), src...), flags: PacketFlags(e.flags)})
 		} else {
 			ev.Packet = append(buf[:0], src...)
 		}
-		return ev, true
+		return true
+	case EventConnect:
+		*ev = Event{Type: EventConnect, Peer: p, Data: e.data}
+		return true
+	case EventDisconnect:
+		*ev = Event{Type: EventDisconnect, Peer: p, Data: e.data}
+		if !p.connected {
+			ev.Err = h.connectFailure(p)
+		}
+		p.active = false
+		return true
 	}
-	return Event{}, false
+	return false
 }
 
 // connectFailure explains why an outgoing connection ended before it

@@ -111,12 +111,16 @@ const (
 	// HostDecompressFailures counts received datagrams dropped because the
 	// FastLZ, zlib or zstd decompressor rejected them.
 	HostDecompressFailures HostStatistic = 6
+	// HostSendFailures counts packets that Peer.Send accepted but ENet
+	// then refused when the host handed them over (out of memory: every
+	// other reason is reported by Send itself).
+	HostSendFailures HostStatistic = 7
 )
 
 var hostStatisticNames = [...]string{
 	"HOST_TOTAL_SENT_DATA", "HOST_TOTAL_SENT_PACKETS", "HOST_TOTAL_RECEIVED_DATA",
 	"HOST_TOTAL_RECEIVED_PACKETS", "HOST_SERVICE_ERRORS", "HOST_REFUSED_CONNECTIONS",
-	"HOST_DECOMPRESS_FAILURES",
+	"HOST_DECOMPRESS_FAILURES", "HOST_SEND_FAILURES",
 }
 
 // String returns the statistic's name, such as "HOST_TOTAL_SENT_DATA".

@@ -7,13 +7,19 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include "alloc.h"
 #include "host.h"
 
 static int64_t live_allocations;
 
+/* The allocator under the counter: the small-block cache, or plain malloc
+ * and free when enetgo_init was told not to use it. */
+static void *(*base_malloc)(size_t) = malloc;
+static void (*base_free)(void *) = free;
+
 static void *counting_malloc(size_t size)
 {
-	void *p = malloc(size);
+	void *p = base_malloc(size);
 	if (p != NULL)
 		__atomic_add_fetch(&live_allocations, 1, __ATOMIC_RELAXED);
 	return p;
@@ -24,7 +30,7 @@ static void counting_free(void *p)
 	if (p == NULL)
 		return;
 	__atomic_sub_fetch(&live_allocations, 1, __ATOMIC_RELAXED);
-	free(p);
+	base_free(p);
 }
 
 static void no_memory(void)
@@ -32,12 +38,16 @@ static void no_memory(void)
 	/* ENet's default aborts; returning lets the failing call report NULL. */
 }
 
-int enetgo_init(int count)
+int enetgo_init(int count, int pool)
 {
 	ENetCallbacks cb;
+	if (pool) {
+		base_malloc = enetgo_pool_malloc;
+		base_free = enetgo_pool_free;
+	}
 	memset(&cb, 0, sizeof cb);
-	cb.malloc = count ? counting_malloc : malloc;
-	cb.free = count ? counting_free : free;
+	cb.malloc = count ? counting_malloc : base_malloc;
+	cb.free = count ? counting_free : base_free;
 	cb.no_memory = no_memory;
 	return enet_initialize_with_callbacks(ENET_VERSION, &cb);
 }
@@ -152,6 +162,7 @@ int enetgo_service(enetgo_host *h, int io)
 	ENetEvent ev;
 	int errors = 0;
 	enetgo_free_batch(h);
+	h->control = 0;
 	while (h->count < h->cap) {
 		/* Once a pass has produced a RECEIVE event, take only what it
 		 * made ready (enet_host_check_events), as a C loop does:
@@ -194,6 +205,7 @@ int enetgo_service(enetgo_host *h, int io)
 			e->bytes = NULL;
 			e->length = 0;
 			e->flags = 0;
+			h->control++;
 			if (ev.type == ENET_EVENT_TYPE_CONNECT)
 				ev.peer->data = ENETGO_OUTGOING; /* known from now on */
 			else
@@ -203,6 +215,34 @@ int enetgo_service(enetgo_host *h, int io)
 	if (h->count == 0)
 		h->wait_hint_ms = wait_hint(h->host);
 	return h->count;
+}
+
+int enetgo_send_batch(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena)
+{
+	int failed = 0;
+	for (int i = 0; i < n; i++) {
+		const enetgo_send_rec *r = &recs[i];
+		const uint8_t *data = r->length > 0 ? arena + r->offset : NULL;
+		if (enetgo_send(h, r->slot, (uint8_t)r->channel, data, r->length, r->flags) < 0)
+			failed++;
+	}
+	h->send_failures += (uint64_t)failed;
+	return failed;
+}
+
+int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
+                        const uint8_t *arena, int io)
+{
+	if (n > 0)
+		enetgo_send_batch(h, recs, n, arena);
+	return enetgo_service(h, io);
+}
+
+void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena)
+{
+	if (n > 0)
+		enetgo_send_batch(h, recs, n, arena);
+	enet_host_flush(h->host);
 }
 
 static int64_t monotonic_ns(void)

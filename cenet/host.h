@@ -24,27 +24,41 @@ typedef struct {
  * service loop can tell them from incoming ones. Not a pointer. */
 #define ENETGO_OUTGOING ((void *)(uintptr_t)1)
 
+/* enetgo_send_rec is one packet Go queued for sending without a C call
+ * (a deferred send); its bytes are at offset in the caller's arena. */
+typedef struct {
+	uint32_t slot;          /* index of the peer in host->peers */
+	uint32_t channel;
+	uint32_t flags;         /* ENet packet flags */
+	uint32_t length;
+	uint64_t offset;        /* of the bytes in the arena */
+} enetgo_send_rec;
+
 /* enetgo_host owns an ENetHost and its event batch buffer. */
 typedef struct {
 	ENetHost *host;
 	enetgo_event *events;
 	int cap;                /* capacity of events */
 	int count;              /* events in the current batch */
+	int control;            /* CONNECT and DISCONNECT events among them */
 	int refuse;             /* refuse new incoming connections */
 	uint64_t service_errors;   /* enet_host_service returned -1 */
 	uint64_t refused;          /* incoming connections refused */
+	uint64_t send_failures;    /* deferred sends ENet refused */
 	int wait_hint_ms;          /* after an empty batch: how long ENet's timers
 	                              can wait (-1: no peers, nothing pending) */
 	int wake_fd;               /* eventfd that interrupts enetgo_wait */
 } enetgo_host;
 
-/* enetgo_init initialises ENet with allocator callbacks: with count
- * non-zero they count live allocations (enetgo_live_allocations), a test
- * instrument whose atomics cost about 2 % of a busy host's CPU; otherwise
- * plain malloc and free. Either way an allocation failure returns NULL
+/* enetgo_init initialises ENet with allocator callbacks: with pool
+ * non-zero the small-block cache of alloc.h, otherwise plain malloc and
+ * free; with count non-zero they also count live allocations
+ * (enetgo_live_allocations), a test instrument whose atomics cost about
+ * 2 % of a busy host's CPU. Either way an allocation failure returns NULL
  * instead of aborting. Returns enet_initialize_with_callbacks's result.
- * Safe to call more than once. */
-int enetgo_init(int count);
+ * Safe to call more than once: blocks of either allocator may be freed by
+ * the other. */
+int enetgo_init(int count, int pool);
 
 /* enetgo_live_allocations returns ENet allocations not yet freed, or 0
  * when enetgo_init was not asked to count. */
@@ -73,6 +87,21 @@ void enetgo_host_destroy(enetgo_host *h);
  * long wait), half the shortest ping interval while peers are connected
  * (so keep-alive pings go out), and -1 with no peers. */
 int enetgo_service(enetgo_host *h, int io);
+
+/* enetgo_send_batch creates and queues the n packets of recs, in order,
+ * as enetgo_send does one. Go validated each (peer connected, channel in
+ * range, size within ENet's limit) when it queued it, and no C call on
+ * the host ran since, so only an allocation failure can refuse one: such
+ * packets are counted in h->send_failures. Returns the number refused. */
+int enetgo_send_batch(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena);
+
+/* enetgo_send_flush is enetgo_send_batch followed by enet_host_flush. */
+void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena);
+
+/* enetgo_send_service is enetgo_send_batch followed by enetgo_service, in
+ * one call. */
+int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
+                        const uint8_t *arena, int io);
 
 /* enetgo_wait sleeps in ppoll(2) until the socket sock is readable, the
  * eventfd wake_fd was written (enetgo_wake), or timeout_ns passes, and
