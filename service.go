@@ -44,10 +44,18 @@ func (h *Host) CheckEvents() (Event, error) {
 }
 
 func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []byte) (Event, error) {
+	var ev Event
+	// An event of the batch already drained needs only h.mu: no drain, no
+	// wait, so no svcMu.
+	h.mu.Lock()
+	if h.batchI < h.batchN && h.c != nil && !h.closing.Load() && h.nextBatched(queue, buf, &ev) {
+		h.mu.Unlock()
+		return ev, nil
+	}
+	h.mu.Unlock()
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
 	var deadline time.Time // set before the first wait: a ready event never reads the clock
-	var ev Event
 	for {
 		h.mu.Lock()
 		if h.c == nil || h.closing.Load() {
@@ -96,19 +104,8 @@ func (h *Host) yield() {
 // nothing. h.mu is held.
 func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 	for {
-		for h.batchI < h.batchN {
-			i := h.batchI
-			h.batchI++
-			e := &h.batch[i]
-			var p *Peer
-			if h.resolved {
-				p = h.batchPeers[i]
-			} else {
-				p = h.peers[e.slot]
-			}
-			if p != nil && h.convert(e, p, queue, buf, ev) {
-				return true
-			}
+		if h.nextBatched(queue, buf, ev) {
+			return true
 		}
 		h.batchI = 0
 		// This drain sends every packet queued so far, which serves the
@@ -137,6 +134,26 @@ func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 			h.resolve()
 		}
 	}
+}
+
+// nextBatched converts the next event of the current batch into ev; it
+// reports false once the batch is used up. h.mu is held.
+func (h *Host) nextBatched(queue bool, buf []byte, ev *Event) bool {
+	for h.batchI < h.batchN {
+		i := h.batchI
+		h.batchI++
+		e := &h.batch[i]
+		var p *Peer
+		if h.resolved {
+			p = h.batchPeers[i]
+		} else {
+			p = h.peers[e.slot]
+		}
+		if p != nil && h.convert(e, p, queue, buf, ev) {
+			return true
+		}
+	}
+	return false
 }
 
 // resolve brings the peer registry up to date with a freshly drained batch
