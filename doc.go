@@ -41,12 +41,16 @@
 // on a duplicate of its socket through Go's netpoller instead, so runnable
 // goroutines always find a free P. A Send from another goroutine, or Destroy, wakes a
 // waiting Service, which flushes the packet at once. HostConfig.BusyPoll
-// makes it poll for a bounded time before it sleeps. One Service runs at a
-// time per host.
+// makes it poll for a bounded time before it sleeps. One Service drains
+// or waits at a time per host; Services in several goroutines share the
+// events, each event going to exactly one of them.
 //
 // # Packet ownership
 //
-// Send copies the data into an ENet packet before it returns. Received
+// Send copies the data before it returns: into a Go buffer of the host
+// that the next C call on the host hands to ENet with every other packet
+// sent since (one crossing for the lot), or, above 4 KiB, straight into an
+// ENet packet. Received
 // packets are copied out of C memory: Service queues a copy on the peer
 // (read it with Peer.Packet), as Godot does; ServiceInto appends it to a
 // buffer you pass, so a server can receive without allocating. No Go

@@ -164,7 +164,15 @@ func (p *Peer) Statistics() PeerStats {
 // Send queues data on channel with flags (Godot send). The bytes are copied;
 // data may be reused when Send returns. The packet goes out at the next
 // service of the host, which Send wakes if a goroutine is waiting in
-// Host.Service.
+// Host.Service, or at Flush.
+//
+// A packet of up to 4 KiB is queued in Go and handed to ENet by the host's
+// next C call (the next drain of Service, Flush, Broadcast, or a call on a
+// peer), all such packets in one call; larger ones are handed over at once.
+// ENet only queues a sent packet until the next service either way, so the
+// order of packets and calls is kept and nothing else is observable, except
+// that a packet ENet cannot allocate then is counted in HostSendFailures
+// instead of failing Send.
 //
 // Errors: ErrInvalidParameter for flags other than FlagReliable,
 // FlagUnsequenced and FlagUnreliableFragment or a channel outside

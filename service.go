@@ -22,8 +22,10 @@ import (
 // the host's socket, as a C ENet program sleeps in enet_host_service, so
 // the waiting goroutine holds its OS thread. A Send from another goroutine
 // wakes it so the packet goes out at once, and Destroy wakes it to return.
-// Only one Service, ServiceInto or CheckEvents runs at a time on a host;
-// others wait their turn. After Destroy it returns ErrUnconfigured.
+// Only one Service, ServiceInto or CheckEvents drains or waits at a time
+// on a host; others wait their turn, or take an event the running one has
+// already drained (each event goes to exactly one caller). After Destroy it
+// returns ErrUnconfigured.
 func (h *Host) Service(timeout time.Duration) (Event, error) {
 	return h.service("service", timeout, true, true, nil)
 }

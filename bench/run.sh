@@ -7,6 +7,7 @@
 #
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
+# CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
 # server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait shard
 # scale micro), BENCHTIME (1s), COUNT (6).
@@ -17,6 +18,7 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
+CPOOL=${CPOOL-1}
 SHARD_CONNS=${SHARD_CONNS:-16}
 SHARD_WORK=${SHARD_WORK:-0 100 300}
 PEERS=${PEERS:-4095}
@@ -30,7 +32,8 @@ mkdir -p "$OUT"
 skip() { [[ " $SKIP " == *" $1 "* ]]; }
 
 echo "== building into $OUT"
-cc ${CFLAGS:--O2} -Wall -o "$OUT/enetbench" bench/c/enetbench.c $(pkg-config --cflags --libs libenet)
+cc ${CFLAGS:--O2} -Wall -DENETBENCH_POOL -o "$OUT/enetbench" bench/c/enetbench.c cenet/alloc.c \
+	$(pkg-config --cflags --libs libenet)
 $GO build -o "$OUT/gobench" ./bench/cmd/gobench
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
 
@@ -42,6 +45,7 @@ pair() {
 	local bin=$OUT/enetbench extra=()
 	[[ $impl == go* ]] && bin=$OUT/gobench
 	[[ $impl == gobp ]] && extra=(-busypoll "$BUSYPOLL")
+	[[ $impl == cpool ]] && extra=(-pool)
 	local port=$((20000 + RANDOM % 20000))
 	"$bin" -mode server -port "$port" "${extra[@]}" "$@" >"$OUT/server.out" 2>/dev/null &
 	local srv=$!
@@ -58,18 +62,19 @@ field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# ratio_table IMPL: the medians of C and of IMPL per workload, and their ratios.
+# ratio_table IMPL [BASE]: the medians of BASE (default c) and of IMPL per
+# workload, and their ratios.
 ratio_table() {
-	local impl=$1 w cr gr ct gt
+	local impl=$1 base=${2:-c} w cr gr ct gt
 	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
 		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
 	for w in rel32 unrel32 rel1k pingpong; do
 		of() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field "$2" | median; }
-		cr=$(of c rate) gr=$(of "$impl" rate)
-		ct=$(of c rtt_us) gt=$(of "$impl" rtt_us)
+		cr=$(of "$base" rate) gr=$(of "$impl" rate)
+		ct=$(of "$base" rtt_us) gt=$(of "$impl" rtt_us)
 		printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
 			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
-			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(of c cpu_s)" "$(of "$impl" cpu_s)"
+			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(of "$base" cpu_s)" "$(of "$impl" cpu_s)"
 	done
 }
 
@@ -81,6 +86,7 @@ if ! skip ratio; then
 		for w in rel32 unrel32 rel1k pingpong; do
 			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
 			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
+			if [[ -n $CPOOL ]]; then pair cpool "$w"; fi
 		done
 	done
 	ratio_table go
@@ -91,6 +97,11 @@ if ! skip ratio; then
 		echo "== the same with HostConfig.BusyPoll = $BUSYPOLL on both Go hosts (impl=gobp)"
 		ratio_table gobp
 	fi
+	if [[ -n $CPOOL ]]; then
+		echo
+		echo "== Go against C ENet given the same small-block allocator (enetbench -pool, impl=cpool)"
+		ratio_table go cpool
+	fi
 fi
 
 if ! skip wait; then
@@ -98,7 +109,7 @@ if ! skip wait; then
 	echo "== where the Go server's time goes: rel32 from the C client to three servers"
 	: >"$OUT/wait"
 	for round in $(seq 1 "$ROUNDS"); do
-		for srvargs in "enetbench" "gobench -wait go" "gobench -wait c"; do
+		for srvargs in "enetbench" "enetbench -pool" "gobench -wait go" "gobench -wait c"; do
 			port=$((20000 + RANDOM % 20000))
 			"$OUT"/$srvargs -mode server -port "$port" >"$OUT/server.out" 2>/dev/null &
 			srv=$!
@@ -111,7 +122,7 @@ if ! skip wait; then
 		done
 	done
 	printf '%-28s %12s %14s\n' server "rate/s" "server ns/echo"
-	for srvargs in enetbench gobench_-wait_go gobench_-wait_c; do
+	for srvargs in enetbench enetbench_-pool gobench_-wait_go gobench_-wait_c; do
 		printf '%-28s %12.0f %14.0f\n' "$srvargs" "$(grep "server=$srvargs " "$OUT/wait" | field rate | median)" \
 			"$(grep "server=$srvargs " "$OUT/wait" | field ns_per_echo | median)"
 	done

@@ -16,6 +16,11 @@
  *       reliable, 64 in flight) or pingpong (32 B reliable, 1 in flight).
  *       Prints one RESULT line.
  *
+ * -pool (either mode) gives ENet the Go binding's small-block allocator
+ * (cenet/alloc.c, compiled in by run.sh) through
+ * enet_initialize_with_callbacks, for a C-to-Go comparison with the same
+ * allocator on both sides; without it ENet uses malloc and free.
+ *
  * Output, one line each, key=value:
  *   RESULT impl=c workload=rel32 conns=1 size=32 window=64 secs=2.000 msgs=N
  *          rate=N rtt_us=X lost=N cpu_s=X
@@ -30,6 +35,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#ifdef ENETBENCH_POOL
+#include "../../cenet/alloc.h"
+#endif
 
 static volatile sig_atomic_t stop;
 
@@ -56,7 +65,7 @@ static double cpu_s(void)
 
 struct opts {
 	const char *mode, *addr, *workload;
-	int port, peers, conns;
+	int port, peers, conns, pool;
 	double duration, warmup;
 };
 
@@ -110,6 +119,8 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->duration = atof(v);
 		else if (flag(argc, argv, &i, "warmup", &v))
 			o->warmup = atof(v);
+		else if (strcmp(argv[i], "-pool") == 0 || strcmp(argv[i], "--pool") == 0)
+			o->pool = 1;
 		else if (flag(argc, argv, &i, "shards", &v))
 			; /* Go only; accepted so run.sh can pass one command line */
 		else {
@@ -318,7 +329,18 @@ int main(int argc, char **argv)
 	struct opts o;
 	parse(argc, argv, &o);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (enet_initialize() != 0) {
+	ENetCallbacks cb;
+	memset(&cb, 0, sizeof cb);
+	if (o.pool) {
+#ifdef ENETBENCH_POOL
+		cb.malloc = enetgo_pool_malloc;
+		cb.free = enetgo_pool_free;
+#else
+		fprintf(stderr, "enetbench: built without cenet/alloc.c (-DENETBENCH_POOL)\n");
+		return 2;
+#endif
+	}
+	if ((o.pool ? enet_initialize_with_callbacks(ENET_VERSION, &cb) : enet_initialize()) != 0) {
 		fprintf(stderr, "enetbench: enet_initialize failed\n");
 		return 1;
 	}
