@@ -8,6 +8,7 @@
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
+# WAIT_WORKLOADS (rel32 unrel32: workloads of the server-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
 # server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait shard
 # scale micro), BENCHTIME (1s), COUNT (6).
@@ -19,6 +20,7 @@ DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
 CPOOL=${CPOOL-1}
+WAIT_WORKLOADS=${WAIT_WORKLOADS:-rel32 unrel32}
 SHARD_CONNS=${SHARD_CONNS:-16}
 SHARD_WORK=${SHARD_WORK:-0 100 300}
 PEERS=${PEERS:-4095}
@@ -34,6 +36,8 @@ skip() { [[ " $SKIP " == *" $1 "* ]]; }
 echo "== building into $OUT"
 cc ${CFLAGS:--O2} -Wall -DENETBENCH_POOL -o "$OUT/enetbench" bench/c/enetbench.c cenet/alloc.c \
 	$(pkg-config --cflags --libs libenet)
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c cenet/host.c cenet/alloc.c \
+	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
 $GO build -o "$OUT/gobench" ./bench/cmd/gobench
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
 
@@ -51,7 +55,7 @@ pair() {
 	local srv=$!
 	sleep 0.3
 	"$bin" -mode client -port "$port" -workload "$workload" -duration "$DURATION" \
-		-warmup "$WARMUP" "${extra[@]}" | sed "s/^RESULT impl=go /RESULT impl=$impl /; s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
+		-warmup "$WARMUP" "${extra[@]}" | sed "s/^RESULT impl=go /RESULT impl=$impl /; s/^RESULT impl=c /RESULT impl=$impl /; s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
 	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$OUT/results"
@@ -105,28 +109,34 @@ if ! skip ratio; then
 fi
 
 if ! skip wait; then
-	echo
-	echo "== where the Go server's time goes: rel32 from the C client to three servers"
 	: >"$OUT/wait"
-	for round in $(seq 1 "$ROUNDS"); do
-		for srvargs in "enetbench" "enetbench -pool" "gobench -wait go" "gobench -wait c"; do
-			port=$((20000 + RANDOM % 20000))
-			"$OUT"/$srvargs -mode server -port "$port" >"$OUT/server.out" 2>/dev/null &
-			srv=$!
-			sleep 0.3
-			rate=$("$OUT/enetbench" -mode client -port "$port" -workload rel32 -duration "$DURATION" \
-				-warmup "$WARMUP" | field rate)
-			kill "$srv"; wait "$srv" 2>/dev/null || true
-			echo "WAIT server=${srvargs// /_} rate=$rate $(awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]}
-				printf "ns_per_echo=%.0f", v["cpu_s"]/v["echoed"]*1e9}' "$OUT/server.out")" >>"$OUT/wait"
+	servers=("enetbench" "enetbench -pool" "batchloop" "gobench -wait go" "gobench -wait c")
+	for wl in $WAIT_WORKLOADS; do
+		echo
+		echo "== where the Go server's time goes: $wl from the C client to ${#servers[@]} servers"
+		for round in $(seq 1 "$ROUNDS"); do
+			for srvargs in "${servers[@]}"; do
+				port=$((20000 + RANDOM % 20000))
+				"$OUT"/$srvargs -mode server -port "$port" >"$OUT/server.out" 2>/dev/null &
+				srv=$!
+				sleep 0.3
+				rate=$("$OUT/enetbench" -mode client -port "$port" -workload "$wl" -duration "$DURATION" \
+					-warmup "$WARMUP" | field rate)
+				kill "$srv"; wait "$srv" 2>/dev/null || true
+				echo "WAIT workload=$wl server=${srvargs// /_} rate=$rate $(awk '{for(i=1;i<=NF;i++){split($i,kv,"=");v[kv[1]]=kv[2]}
+					printf "ns_per_echo=%.0f", v["cpu_s"]/v["echoed"]*1e9}' "$OUT/server.out")" >>"$OUT/wait"
+			done
+		done
+		printf '%-28s %12s %14s\n' server "rate/s" "server ns/echo"
+		for srvargs in "${servers[@]}"; do
+			printf '%-28s %12.0f %14.0f\n' "$srvargs" \
+				"$(grep "workload=$wl server=${srvargs// /_} " "$OUT/wait" | field rate | median)" \
+				"$(grep "workload=$wl server=${srvargs// /_} " "$OUT/wait" | field ns_per_echo | median)"
 		done
 	done
-	printf '%-28s %12s %14s\n' server "rate/s" "server ns/echo"
-	for srvargs in enetbench enetbench_-pool gobench_-wait_go gobench_-wait_c; do
-		printf '%-28s %12.0f %14.0f\n' "$srvargs" "$(grep "server=$srvargs " "$OUT/wait" | field rate | median)" \
-			"$(grep "server=$srvargs " "$OUT/wait" | field ns_per_echo | median)"
-	done
-	echo "(-wait c: the same Go echo loop on its own cgo calls, waiting inside enet_host_service; server CPU per echo)"
+	echo "(server CPU per echo, medians; -pool: C ENet given the binding's allocator; batchloop: the"
+	echo " binding's C glue driven from C the way the Go side drives it (batched drain, deferred sends,"
+	echo " ppoll wait); -wait c: the Go echo loop with a cgo call per event, waiting inside enet_host_service)"
 fi
 
 if ! skip shard; then

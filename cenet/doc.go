@@ -1,6 +1,7 @@
-// Package cenet compiles the C glue of package enet: batched service and
-// drain, create-and-send, statistics snapshots, the allocation counter and
-// the Godot-compatible compressor callbacks (FastLZ, zlib, zstd).
+// Package cenet compiles the C glue of package enet: batched send, service
+// and drain, create-and-send, the small-block allocator ENet is given
+// (alloc.c), the allocation counter and the Godot-compatible compressor
+// callbacks (FastLZ, zlib, zstd).
 //
 // It has no Go API. Package enet imports it for its C symbols and declares
 // them through the headers in this directory. Everything here is written for
