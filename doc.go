@@ -50,11 +50,18 @@
 // Send copies the data before it returns: into a Go buffer of the host
 // that the next C call on the host hands to ENet with every other packet
 // sent since (one crossing for the lot), or, above 4 KiB, straight into an
-// ENet packet. Received
-// packets are copied out of C memory: Service queues a copy on the peer
-// (read it with Peer.Packet), as Godot does; ServiceInto appends it to a
-// buffer you pass, so a server can receive without allocating. No Go
-// pointer is kept in C memory, and C memory is never handed out.
+// ENet packet. Received packets are copied out of C memory: Service queues
+// a copy on the peer (read it with Peer.Packet), as Godot does;
+// ServiceInto appends it to a buffer you pass, so a server can receive
+// without allocating. No Go pointer is kept in C memory, and C memory is
+// never handed out.
+//
+// ENet allocates through a small-block cache per OS thread (blocks up to
+// 1032 bytes, at most 256 KiB kept per thread, given back when the thread
+// exits), which serves the bursts of packet and command blocks a drained
+// batch frees and its answers allocate. Set the environment variable
+// ENETGO_ALLOCATOR=malloc before the first host is created to have ENet use
+// plain malloc and free instead.
 //
 // # Godot mapping
 //

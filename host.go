@@ -256,7 +256,7 @@ func (h *Host) Destroy() error {
 	}
 	h.peers = nil
 	h.batchN, h.batchI, h.batch = 0, 0, nil
-	h.dropSends() // as enet_host_destroy drops what ENet has queued
+	h.pend, h.arena = nil, nil // dropped, as enet_host_destroy drops what ENet has queued
 	hostDestroy(h.c)
 	h.c = nil
 	h.ref.c = nil
