@@ -223,7 +223,7 @@ if ! skip micro; then
 	# for minutes: a fixed count instead.
 	$GO test -run '^$' -bench '^BenchmarkBatchedEvent$' -benchmem -benchtime 300000x -count "$COUNT" . |
 		grep -E '^Benchmark' >>"$OUT/micro.txt"
-	if $GO run golang.org/x/perf/cmd/benchstat@latest "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
+	if $GO tool benchstat "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
 		cat "$OUT/benchstat.txt"
 	else
 		echo "(benchstat unavailable; raw results in $OUT/micro.txt)"
