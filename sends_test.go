@@ -83,26 +83,22 @@ func TestDeferredSendsBoundedWithoutService(t *testing.T) {
 // destroyed host's peer then fails cleanly.
 func TestDeferredSendsDroppedByDestroy(t *testing.T) {
 	base := liveAllocations()
-	srv, err := CreateHostBound("127.0.0.1", 0, HostConfig{})
-	require.NoError(t, err)
-	cli, err := CreateHost(HostConfig{})
-	require.NoError(t, err)
-	_, cp := connect(t, srv, cli, 1, 0)
+	p := newPairNoCleanup(t)
 	for range 50 {
-		require.NoError(t, cp.Send(0, []byte("pending"), FlagReliable))
+		require.NoError(t, p.cp.Send(0, []byte("pending"), FlagReliable))
 	}
-	cli.mu.Lock()
-	assert.Len(t, cli.pend, 50, "sends wait in Go for the next C call")
-	cli.mu.Unlock()
-	require.NoError(t, cli.Destroy())
-	require.NoError(t, srv.Destroy())
-	assert.ErrorIs(t, cp.Send(0, []byte("late"), FlagReliable), ErrUnconfigured)
+	p.cli.mu.Lock()
+	assert.Len(t, p.cli.pend, 50, "sends wait in Go for the next C call")
+	p.cli.mu.Unlock()
+	require.NoError(t, p.cli.Destroy())
+	require.NoError(t, p.srv.Destroy())
+	assert.ErrorIs(t, p.cp.Send(0, []byte("late"), FlagReliable), ErrUnconfigured)
 	assert.Equal(t, base, liveAllocations(), "every ENet allocation is freed")
 }
 
-// Peer calls that change what ENet does with the peer's queue see the
-// packets sent before them: Reset drops them like ENet's own queue, and a
-// DisconnectNow's disconnect goes out without them.
+// A peer call hands the packets sent before it to ENet first (so a
+// DisconnectLater, Reset or DisconnectNow treats them as ENet treats its own
+// queue): after a Ping nothing is pending in Go, and every packet arrives.
 func TestDeferredSendsBeforeControlCalls(t *testing.T) {
 	p := newPair(t, 1)
 	for range 5 {
@@ -186,8 +182,8 @@ func TestAllocatorCacheBounded(t *testing.T) {
 	assert.Equal(t, base, liveAllocations(), "every ENet allocation is freed")
 }
 
-// newPairNoCleanup is newPair for a goroutine that destroys the hosts
-// itself before it ends.
+// newPairNoCleanup is newPair for tests that destroy the hosts themselves
+// (to check what destruction frees, or before their goroutine ends).
 func newPairNoCleanup(t *testing.T) *pair {
 	srv, err := CreateHostBound("127.0.0.1", 0, HostConfig{})
 	require.NoError(t, err)

@@ -22,31 +22,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "benchutil.h"
 #include "../../cenet/alloc.h"
 #include "../../cenet/host.h"
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 #define BATCH 256
 
@@ -76,11 +54,7 @@ int main(int argc, char **argv)
 	}
 	if (enetgo_init(0, 1) != 0)
 		return 1;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_signals();
 	int err;
 	enetgo_host *h = enetgo_host_create(1, ip.s_addr, (uint16_t)port, 0, (size_t)peers, 1, 0, 0,
 	                                    BATCH, &err);

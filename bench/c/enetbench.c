@@ -35,33 +35,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "benchutil.h"
 
 #ifdef ENETBENCH_POOL
 #include "../../cenet/alloc.h"
 #endif
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 struct opts {
 	const char *mode, *addr, *workload;
@@ -344,11 +322,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "enetbench: enet_initialize failed\n");
 		return 1;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_signals();
 	int rc;
 	if (strcmp(o.mode, "server") == 0)
 		rc = run_server(&o);
