@@ -146,11 +146,11 @@ func BenchmarkBatchedEvent(b *testing.B) {
 		time.Sleep(50 * time.Microsecond)
 		ev, err := p.srv.ServiceInto(0, buf) // drains the batch
 		require.NoError(b, err)
-		if p.srv.batchI < p.srv.batchN {
+		if p.srv.batchI < len(p.srv.batch) {
 			stalls = 0
 		}
 		b.StartTimer()
-		for ev.Type != EventNone && p.srv.batchI < p.srv.batchN && done < b.N {
+		for ev.Type != EventNone && p.srv.batchI < len(p.srv.batch) && done < b.N {
 			ev, err = p.srv.ServiceInto(0, buf)
 			if err != nil || ev.Type != EventReceive {
 				b.Fatal(ev.Type, err)

@@ -141,9 +141,6 @@ func hostWake(h cHost) { C.enetgo_wake(h) }
 
 func hostPeerCount(h cHost) int { return int(h.host.peerCount) }
 
-// hostService drains ready events into the C batch and returns their count.
-func hostService(h cHost, io bool) int { return int(C.enetgo_service(h, cBool(io))) }
-
 // hostWaitHint returns how long ENet's timers can wait after an empty
 // batch, or -1 for as long as the caller likes.
 func hostWaitHint(h cHost) time.Duration {
@@ -198,16 +195,16 @@ func sendRecs(recs []pendingSend) *C.enetgo_send_rec {
 	return (*C.enetgo_send_rec)(unsafe.Pointer(&recs[0]))
 }
 
-// hostSendBatch creates and queues the pending packets, in order, and
-// returns how many ENet refused.
-func hostSendBatch(h cHost, recs []pendingSend, arena []byte) int {
-	n := C.enetgo_send_batch(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena))
+// hostSendBatch creates and queues the pending packets, in order (the
+// ones ENet refuses are counted in HostSendFailures).
+func hostSendBatch(h cHost, recs []pendingSend, arena []byte) {
+	C.enetgo_send_batch(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena))
 	runtime.KeepAlive(recs)
 	runtime.KeepAlive(arena)
-	return int(n)
 }
 
-// hostSendService is hostSendBatch and hostService in one C call.
+// hostSendService is hostSendBatch followed by draining ready events into
+// the C batch, in one C call; it returns the number of events.
 func hostSendService(h cHost, recs []pendingSend, arena []byte, io bool) int {
 	n := C.enetgo_send_service(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena), cBool(io))
 	runtime.KeepAlive(recs)
@@ -327,6 +324,13 @@ func peerPtr(h cHost, slot int) *C.ENetPeer {
 func peerState(h cHost, slot int) PeerState { return PeerState(peerPtr(h, slot).state) }
 
 func peerChannels(h cHost, slot int) int { return int(peerPtr(h, slot).channelCount) }
+
+// peerSendState returns the channel count and state Send checks, indexing
+// the peer once.
+func peerSendState(h cHost, slot int) (channels int, st PeerState) {
+	p := peerPtr(h, slot)
+	return int(p.channelCount), PeerState(p.state)
+}
 
 func peerAddress(h cHost, slot int) netip.AddrPort {
 	p := peerPtr(h, slot)

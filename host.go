@@ -25,9 +25,8 @@ type Host struct {
 	mu          sync.Mutex
 	c           cHost      // nil once destroyed
 	peers       []*Peer    // by ENet slot; nil where no Go peer is attached
-	batchN      int        // events in the C batch
-	batchI      int        // next batch event to convert
 	batch       []rawEvent // the C batch (C memory; valid until the next drain)
+	batchI      int        // next batch event to convert
 	batchPeers  []*Peer    // the Peer each batch event belongs to, once resolved; nil: drop it
 	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
@@ -255,7 +254,7 @@ func (h *Host) Destroy() error {
 		}
 	}
 	h.peers = nil
-	h.batchN, h.batchI, h.batch = 0, 0, nil
+	h.batch, h.batchI = nil, 0
 	h.pend, h.arena = nil, nil // dropped, as enet_host_destroy drops what ENet has queued
 	hostDestroy(h.c)
 	h.c = nil
@@ -291,7 +290,7 @@ func (h *Host) retire(p *Peer) {
 	h.resolveRest()
 	h.peers[p.slot] = nil
 	peerForget(h.c, p.slot)
-	for i := h.batchI; i < h.batchN; i++ {
+	for i := h.batchI; i < len(h.batch); i++ {
 		if h.batchPeers[i] == p {
 			h.batchPeers[i] = nil
 		}

@@ -188,11 +188,12 @@ func (p *Peer) Send(channel int, data []byte, flags PacketFlags) error {
 		p.h.mu.Unlock()
 		return p.inactive(op)
 	}
-	if n := peerChannels(p.h.c, p.slot); channel < 0 || channel >= n {
+	n, st := peerSendState(p.h.c, p.slot)
+	if channel < 0 || channel >= n {
 		p.h.mu.Unlock()
 		return opError(op, ErrInvalidParameter, "channel %d outside 0..%d", channel, n-1)
 	}
-	if st := peerState(p.h.c, p.slot); st != StateConnected {
+	if st != StateConnected {
 		p.h.mu.Unlock()
 		return opError(op, ErrFailed, "peer is %v, not STATE_CONNECTED", st)
 	}

@@ -54,12 +54,9 @@ func (h *Host) flushSends() {
 	h.dropSends()
 }
 
-// sendAndService hands the pending packets to ENet and drains the next
-// batch in one C call. h.mu is held.
+// sendAndService hands the pending packets (if any) to ENet and drains the
+// next batch in one C call. h.mu is held.
 func (h *Host) sendAndService(io bool) int {
-	if len(h.pend) == 0 {
-		return hostService(h.c, io)
-	}
 	n := hostSendService(h.c, h.pend, h.arena, io)
 	h.dropSends()
 	return n

@@ -136,7 +136,7 @@ func TestRetiredPeerEventsNotGivenToSlotsNewPeer(t *testing.T) {
 	}
 	require.Same(t, sp, first.Peer)
 	srv.mu.Lock()
-	pending := srv.batchN - srv.batchI
+	pending := len(srv.batch) - srv.batchI
 	srv.mu.Unlock()
 	require.Positive(t, pending, "more of the client's packets wait in the batch")
 	require.NoError(t, sp.DisconnectNow(0))

@@ -50,7 +50,7 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 	// An event of the batch already drained needs only h.mu: no drain, no
 	// wait, so no svcMu.
 	h.mu.Lock()
-	if h.batchI < h.batchN && h.c != nil && !h.closing.Load() && h.nextBatched(queue, buf, &ev) {
+	if h.batchI < len(h.batch) && h.c != nil && !h.closing.Load() && h.nextBatched(queue, buf, &ev) {
 		h.mu.Unlock()
 		return ev, nil
 	}
@@ -125,8 +125,7 @@ func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 				h.yieldDue = true // Service yields once it has released h.mu
 			}
 		}
-		h.batchN = h.sendAndService(io)
-		if h.batchN == 0 {
+		if h.sendAndService(io) == 0 {
 			h.batch = nil
 			return false
 		}
@@ -141,7 +140,7 @@ func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 // nextBatched converts the next event of the current batch into ev; it
 // reports false once the batch is used up. h.mu is held.
 func (h *Host) nextBatched(queue bool, buf []byte, ev *Event) bool {
-	for h.batchI < h.batchN {
+	for h.batchI < len(h.batch) {
 		i := h.batchI
 		h.batchI++
 		e := &h.batch[i]
@@ -169,7 +168,7 @@ func (h *Host) nextBatched(queue bool, buf []byte, ev *Event) bool {
 // slot, so next looks their peers up as it goes. h.mu is held.
 func (h *Host) resolve() {
 	h.resolved = true
-	for i := 0; i < h.batchN; i++ {
+	for i := range h.batch {
 		e := &h.batch[i]
 		p := h.peers[e.slot]
 		switch EventType(e.typ) {
@@ -197,7 +196,7 @@ func (h *Host) resolveRest() {
 		return
 	}
 	h.resolved = true
-	for i := h.batchI; i < h.batchN; i++ {
+	for i := h.batchI; i < len(h.batch); i++ {
 		h.batchPeers[i] = h.peers[h.batch[i].slot]
 	}
 }

@@ -233,15 +233,13 @@ int enetgo_send_batch(enetgo_host *h, const enetgo_send_rec *recs, int n, const 
 int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
                         const uint8_t *arena, int io)
 {
-	if (n > 0)
-		enetgo_send_batch(h, recs, n, arena);
+	enetgo_send_batch(h, recs, n, arena);
 	return enetgo_service(h, io);
 }
 
 void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena)
 {
-	if (n > 0)
-		enetgo_send_batch(h, recs, n, arena);
+	enetgo_send_batch(h, recs, n, arena);
 	enet_host_flush(h->host);
 }
 
