@@ -160,6 +160,38 @@ func BenchmarkBatchedEvent(b *testing.B) {
 	}
 }
 
+// BenchmarkServiceBatch is BenchmarkBatchedEvent for ServiceBatch: one op
+// is one event of an already drained batch, taken by a ServiceBatch call
+// that takes the rest of the batch at once.
+func BenchmarkServiceBatch(b *testing.B) {
+	p := newPair(b, 1)
+	buf := make([]byte, 64<<10)
+	evs := make([]Event, 64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done, stalls := 0, 0; done < b.N; {
+		b.StopTimer()
+		if stalls++; stalls > 1000 {
+			b.Fatalf("no batch with more than one event in 1000 tries (%d of %d)", done, b.N)
+		}
+		benchFeed(b, p.cli, p.cp, 64)
+		time.Sleep(50 * time.Microsecond)
+		n, err := p.srv.ServiceBatch(0, evs[:1], buf) // drains the batch
+		require.NoError(b, err)
+		if n == 0 || p.srv.batchI == len(p.srv.batch) {
+			b.StartTimer()
+			continue
+		}
+		stalls = 0
+		b.StartTimer()
+		n, err = p.srv.ServiceBatch(0, evs, buf)
+		if err != nil || n == 0 || evs[n-1].Type != EventReceive {
+			b.Fatal(n, err)
+		}
+		done += n
+	}
+}
+
 // BenchmarkStatistics measures Peer.Statistics, 14 fields read at once.
 func BenchmarkStatistics(b *testing.B) {
 	p := newPair(b, 1)

@@ -98,6 +98,42 @@ func ExampleHost_ServiceInto() {
 	// "state update" FLAG_UNSEQUENCED, queued on peer: 0
 }
 
+// ServiceBatch takes every ready event at once: an echo server answers a
+// whole batch per call, with one buffer for all its packets.
+func ExampleHost_ServiceBatch() {
+	server, _ := enet.CreateHostBound("127.0.0.1", 0, enet.HostConfig{})
+	defer server.Destroy()
+	client, _ := enet.CreateHost(enet.HostConfig{})
+	defer client.Destroy()
+	peer, _ := client.ConnectToHost("127.0.0.1", server.LocalPort(), 1, 0)
+
+	events := make([]enet.Event, 64)
+	buf := make([]byte, 64<<10)
+	echoed := 0
+	deadline := time.Now().Add(2 * time.Second)
+	for echoed < 3 && time.Now().Before(deadline) {
+		if ev, _ := client.Service(time.Millisecond); ev.Type == enet.EventConnect {
+			for _, m := range []string{"a", "bb", "ccc"} {
+				peer.Send(0, []byte(m), enet.FlagReliable)
+			}
+		}
+		n, err := server.ServiceBatch(time.Millisecond, events, buf)
+		if err != nil {
+			return
+		}
+		for _, ev := range events[:n] {
+			if ev.Type == enet.EventReceive {
+				ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags) // Send copies the packet
+				fmt.Printf("%q ", ev.Packet)
+				echoed++
+			}
+		}
+	}
+	fmt.Println()
+	// Output:
+	// "a" "bb" "ccc"
+}
+
 // PutVar and Var exchange Godot Variants, as PacketPeer.put_var and
 // get_var do.
 func ExamplePeer_PutVar() {

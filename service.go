@@ -27,7 +27,7 @@ import (
 // already drained (each event goes to exactly one caller). After Destroy it
 // returns ErrUnconfigured.
 func (h *Host) Service(timeout time.Duration) (Event, error) {
-	return h.service("service", timeout, true, true, nil)
+	return h.service1("service", timeout, true, true, nil)
 }
 
 // ServiceInto is Service for servers that do not want packet queues: an
@@ -35,24 +35,44 @@ func (h *Host) Service(timeout time.Duration) (Event, error) {
 // returned in Event.Packet. With a buf of enough capacity it does not
 // allocate; the returned Packet aliases buf until the next call.
 func (h *Host) ServiceInto(timeout time.Duration, buf []byte) (Event, error) {
-	return h.service("service", timeout, true, false, buf)
+	return h.service1("service", timeout, true, false, buf)
 }
 
 // CheckEvents returns an event ENet has already received, without any
 // socket I/O or waiting, or an EventNone event (ENet
 // enet_host_check_events). Packets are queued as by Service.
 func (h *Host) CheckEvents() (Event, error) {
-	return h.service("check events", 0, false, true, nil)
+	return h.service1("check events", 0, false, true, nil)
 }
 
-func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []byte) (Event, error) {
-	var ev Event
-	// An event of the batch already drained needs only h.mu: no drain, no
+// ServiceBatch is ServiceInto for a whole batch: it waits up to timeout
+// like Service, then fills events with the events ENet has ready, up to
+// len(events), and returns how many it filled (0 when the timeout passed
+// with nothing to report). Received packets are copied back to back into
+// buf; each Event.Packet aliases buf (capped at its own length) until the
+// next call. A packet that no longer fits in buf's capacity is left for
+// the next call; only one that does not fit in an empty buf is allocated.
+// A server loop that answers every event of the batch before calling
+// again pays one lock and one check per batch instead of one per event.
+// It returns ErrInvalidParameter for an empty events.
+func (h *Host) ServiceBatch(timeout time.Duration, events []Event, buf []byte) (int, error) {
+	if len(events) == 0 {
+		return 0, opError("service batch", ErrInvalidParameter, "events has no room")
+	}
+	return h.service("service batch", timeout, true, false, buf, events)
+}
+
+// service is Service, ServiceInto, CheckEvents and ServiceBatch: it fills
+// evs (at least one) and returns how many it filled.
+func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []byte, evs []Event) (int, error) {
+	// Events of the batch already drained need only h.mu: no drain, no
 	// wait, so no svcMu.
 	h.mu.Lock()
-	if h.batchI < len(h.batch) && h.c != nil && !h.closing.Load() && h.nextBatched(queue, buf, &ev) {
-		h.mu.Unlock()
-		return ev, nil
+	if h.batchI < len(h.batch) && h.c != nil && !h.closing.Load() {
+		if n := h.takeBatched(queue, buf, evs); n > 0 {
+			h.mu.Unlock()
+			return n, nil
+		}
 	}
 	h.mu.Unlock()
 	h.svcMu.Lock()
@@ -62,26 +82,36 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 		h.mu.Lock()
 		if h.c == nil || h.closing.Load() {
 			h.mu.Unlock()
-			return Event{}, h.gone(op)
+			return 0, h.gone(op)
 		}
-		if h.next(io, queue, buf, &ev) {
+		if n := h.next(io, queue, buf, evs); n > 0 {
 			h.mu.Unlock()
 			h.yield()
-			return ev, nil
+			return n, nil
 		}
 		hint := hostWaitHint(h.c)
 		h.mu.Unlock()
 		h.yield()
 		if timeout <= 0 || !io {
-			return Event{Type: EventNone}, nil
+			return 0, nil
 		}
 		if deadline.IsZero() {
 			deadline = time.Now().Add(timeout)
 		}
 		if !h.wait(deadline, hint) {
-			return Event{Type: EventNone}, nil
+			return 0, nil
 		}
 	}
+}
+
+// service1 is service for one event.
+func (h *Host) service1(op string, timeout time.Duration, io, queue bool, buf []byte) (Event, error) {
+	var evs [1]Event
+	n, err := h.service(op, timeout, io, queue, buf, evs[:])
+	if n == 0 {
+		return Event{Type: EventNone}, err
+	}
+	return evs[0], err
 }
 
 // yieldEvery is how often a Service that drains batches passes through
@@ -101,13 +131,13 @@ func (h *Host) yield() {
 	}
 }
 
-// next converts the next pending batch event into ev, draining a new batch
-// from C when the current one is used up; it reports false when C had
-// nothing. h.mu is held.
-func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
+// next converts pending batch events into evs, draining a new batch from
+// C when the current one is used up; it returns 0 when C had nothing.
+// h.mu is held.
+func (h *Host) next(io, queue bool, buf []byte, evs []Event) int {
 	for {
-		if h.nextBatched(queue, buf, ev) {
-			return true
+		if n := h.takeBatched(queue, buf, evs); n > 0 {
+			return n
 		}
 		h.batchI = 0
 		// This drain sends every packet queued so far, which serves the
@@ -127,7 +157,7 @@ func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 		}
 		if h.sendAndService(io) == 0 {
 			h.batch = nil
-			return false
+			return 0
 		}
 		h.batch = hostEvents(h.c)
 		h.resolved = false
@@ -137,24 +167,38 @@ func (h *Host) next(io, queue bool, buf []byte, ev *Event) bool {
 	}
 }
 
-// nextBatched converts the next event of the current batch into ev; it
-// reports false once the batch is used up. h.mu is held.
-func (h *Host) nextBatched(queue bool, buf []byte, ev *Event) bool {
-	for h.batchI < len(h.batch) {
+// takeBatched converts events of the current batch into evs until either
+// is used up and returns how many it filled. Without queue, received
+// packets are copied back to back into buf, each capped at its length
+// when evs has room for more than one (ServiceInto's packet keeps buf's
+// capacity, as append gives it); a packet that does not fit in what is
+// left of buf ends the fill, unless it is the first, which is then
+// allocated. h.mu is held.
+func (h *Host) takeBatched(queue bool, buf []byte, evs []Event) int {
+	n, off := 0, 0
+	for n < len(evs) && h.batchI < len(h.batch) {
 		i := h.batchI
-		h.batchI++
 		e := &h.batch[i]
+		if !queue && n > 0 && off+int(e.length) > cap(buf) && EventType(e.typ) == EventReceive {
+			break
+		}
+		h.batchI++
 		var p *Peer
 		if h.resolved {
 			p = h.batchPeers[i]
 		} else {
 			p = h.peers[e.slot]
 		}
-		if p != nil && h.convert(e, p, queue, buf, ev) {
-			return true
+		if p == nil || !h.convert(e, p, queue, buf[off:off], &evs[n]) {
+			continue
 		}
+		if k := len(evs[n].Packet); !queue && len(evs) > 1 {
+			evs[n].Packet = evs[n].Packet[:k:k]
+			off = min(off+k, cap(buf)) // an allocated first packet leaves no room
+		}
+		n++
 	}
-	return false
+	return n
 }
 
 // resolve brings the peer registry up to date with a freshly drained batch

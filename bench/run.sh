@@ -221,7 +221,7 @@ if ! skip micro; then
 		-benchmem -benchtime "$BENCHTIME" -count "$COUNT" . | tee "$OUT/micro.txt" | grep -E '^Benchmark' | head -n 6
 	# Its drains run outside the timer, which a time budget would repeat
 	# for minutes: a fixed count instead.
-	$GO test -run '^$' -bench '^BenchmarkBatchedEvent$' -benchmem -benchtime 300000x -count "$COUNT" . |
+	$GO test -run '^$' -bench '^Benchmark(BatchedEvent|ServiceBatch)$' -benchmem -benchtime 300000x -count "$COUNT" . |
 		grep -E '^Benchmark' >>"$OUT/micro.txt"
 	if $GO tool benchstat "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
 		cat "$OUT/benchstat.txt"

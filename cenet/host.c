@@ -300,12 +300,34 @@ int enetgo_connect(enetgo_host *h, uint32_t ip, uint16_t port, size_t channels, 
 	return (int)(peer - h->host->peers);
 }
 
+/* packet_new is enet_packet_create with the data in the packet's own block:
+ * one allocation instead of two. ENet frees a packet flagged NO_ALLOCATE
+ * with a single enet_free of the packet (enet_packet_destroy), which here
+ * is the data too; the flag never goes on the wire. */
+static ENetPacket *packet_new(const uint8_t *data, size_t length, uint32_t flags)
+{
+	if (length > SIZE_MAX - sizeof(ENetPacket))
+		return NULL;
+	ENetPacket *p = enet_malloc(sizeof(ENetPacket) + length);
+	if (p == NULL)
+		return NULL;
+	p->referenceCount = 0;
+	p->flags = flags | ENET_PACKET_FLAG_NO_ALLOCATE;
+	p->data = (enet_uint8 *)(p + 1);
+	p->dataLength = length;
+	p->freeCallback = NULL;
+	p->userData = NULL;
+	if (length > 0)
+		memcpy(p->data, data, length);
+	return p;
+}
+
 int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const uint8_t *data,
                 size_t length, uint32_t flags)
 {
 	if (slot >= h->host->peerCount)
 		return -1;
-	ENetPacket *p = enet_packet_create(data, length, flags);
+	ENetPacket *p = packet_new(data, length, flags);
 	if (p == NULL)
 		return -1;
 	if (enet_peer_send(&h->host->peers[slot], channel, p) < 0) {
@@ -319,7 +341,7 @@ int enetgo_send(enetgo_host *h, uint32_t slot, uint8_t channel, const uint8_t *d
 int enetgo_broadcast(enetgo_host *h, uint8_t channel, const uint8_t *data, size_t length,
                      uint32_t flags)
 {
-	ENetPacket *p = enet_packet_create(data, length, flags);
+	ENetPacket *p = packet_new(data, length, flags);
 	if (p == NULL)
 		return -1;
 	/* enet_host_broadcast destroys the packet when no peer took it. */
