@@ -53,7 +53,8 @@
 // ENet packet. Received packets are copied out of C memory: Service queues
 // a copy on the peer (read it with Peer.Packet), as Godot does;
 // ServiceInto appends it to a buffer you pass, so a server can receive
-// without allocating. No Go pointer is kept in C memory, and C memory is
+// without allocating, and ServiceBatch hands out every ready event at once
+// with the packets back to back in one buffer. No Go pointer is kept in C memory, and C memory is
 // never handed out.
 //
 // ENet allocates through a small-block cache per OS thread (blocks up to
@@ -69,7 +70,7 @@
 //	create_host(...)               CreateHost(HostConfig{...})
 //	create_host_bound(a, p, ...)   CreateHostBound(a, p, HostConfig{...})
 //	connect_to_host(a, p, ch, d)   Host.ConnectToHost(a, p, ch, d)
-//	service(timeout)               Host.Service(timeout) / Host.ServiceInto
+//	service(timeout)               Host.Service(timeout) / Host.ServiceInto / Host.ServiceBatch
 //	flush()                        Host.Flush
 //	bandwidth_limit(in, out)       Host.BandwidthLimit
 //	channel_limit(n)               Host.ChannelLimit

@@ -39,9 +39,12 @@ type ShardedHost struct {
 // is 0.
 const DefaultShardServiceTimeout = 100 * time.Millisecond
 
-// shardBufferSize is each shard's receive buffer; ServiceInto grows it for
-// larger packets.
-const shardBufferSize = 64 << 10
+// shardBufferSize is each shard's receive buffer and shardBatch the events
+// its loop takes per ServiceBatch call; a larger packet is allocated.
+const (
+	shardBufferSize = 64 << 10
+	shardBatch      = 64
+)
 
 // NewShardedHost creates shards Hosts bound to address and port with
 // SO_REUSEPORT (cfg.ReusePort is forced on). With port 0 the first host
@@ -110,8 +113,9 @@ func (s *ShardedHost) Run(ctx context.Context) error {
 // serve runs shard i until its host is destroyed.
 func (s *ShardedHost) serve(i int, h *Host, timeout time.Duration) error {
 	buf := make([]byte, shardBufferSize)
+	evs := make([]Event, shardBatch)
 	for {
-		ev, err := h.ServiceInto(timeout, buf)
+		n, err := h.ServiceBatch(timeout, evs, buf)
 		if err != nil {
 			if errors.Is(err, ErrUnconfigured) {
 				return nil // closed
@@ -119,21 +123,19 @@ func (s *ShardedHost) serve(i int, h *Host, timeout time.Duration) error {
 			s.Close()
 			return err
 		}
-		switch ev.Type {
-		case EventNone:
-			continue
-		case EventConnect:
-			s.peers[i].Add(1)
-		case EventDisconnect:
-			if ev.Err == nil {
-				s.peers[i].Add(-1)
+		for k := range evs[:n] {
+			ev := evs[k]
+			evs[k] = Event{} // the slice must not keep peers or packets alive
+			switch ev.Type {
+			case EventConnect:
+				s.peers[i].Add(1)
+			case EventDisconnect:
+				if ev.Err == nil {
+					s.peers[i].Add(-1)
+				}
 			}
-		case EventReceive:
-			if cap(ev.Packet) > cap(buf) {
-				buf = ev.Packet[:0] // keep the grown buffer
-			}
+			s.handler(i, ev)
 		}
-		s.handler(i, ev)
 	}
 }
 

@@ -8,6 +8,8 @@
 # Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
+# INTO (1: also run the Go loops on ServiceInto instead of ServiceBatch,
+# "gointo"; empty skips them),
 # WAIT_WORKLOADS (rel32 unrel32: workloads of the server-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
 # server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait shard
@@ -20,6 +22,7 @@ DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
 CPOOL=${CPOOL-1}
+INTO=${INTO-1}
 WAIT_WORKLOADS=${WAIT_WORKLOADS:-rel32 unrel32}
 SHARD_CONNS=${SHARD_CONNS:-16}
 SHARD_WORK=${SHARD_WORK:-0 100 300}
@@ -50,6 +53,7 @@ pair() {
 	[[ $impl == go* ]] && bin=$OUT/gobench
 	[[ $impl == gobp ]] && extra=(-busypoll "$BUSYPOLL")
 	[[ $impl == cpool ]] && extra=(-pool)
+	[[ $impl == gointo ]] && extra=(-recv into)
 	local port=$((20000 + RANDOM % 20000))
 	"$bin" -mode server -port "$port" "${extra[@]}" "$@" >"$OUT/server.out" 2>/dev/null &
 	local srv=$!
@@ -91,6 +95,7 @@ if ! skip ratio; then
 			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
 			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
 			if [[ -n $CPOOL ]]; then pair cpool "$w"; fi
+			if [[ -n $INTO ]]; then pair gointo "$w"; fi
 		done
 	done
 	ratio_table go
@@ -106,11 +111,16 @@ if ! skip ratio; then
 		echo "== Go against C ENet given the same small-block allocator (enetbench -pool, impl=cpool)"
 		ratio_table go cpool
 	fi
+	if [[ -n $INTO ]]; then
+		echo
+		echo "== the Go loops on ServiceInto (one event per call) instead of ServiceBatch (impl=gointo)"
+		ratio_table gointo
+	fi
 fi
 
 if ! skip wait; then
 	: >"$OUT/wait"
-	servers=("enetbench" "enetbench -pool" "batchloop" "gobench -wait go" "gobench -wait c")
+	servers=("enetbench" "enetbench -pool" "batchloop" "gobench -wait go" "gobench -recv into" "gobench -wait c")
 	for wl in $WAIT_WORKLOADS; do
 		echo
 		echo "== where the Go server's time goes: $wl from the C client to ${#servers[@]} servers"

@@ -49,7 +49,7 @@ func main() {
 	flag.StringVar(&o.mode, "mode", "client", "server, client, scale or hold (scale's child)")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1", "server address")
 	flag.StringVar(&o.workload, "workload", "rel32", "rel32, unrel32, rel1k or pingpong")
-	flag.StringVar(&o.recv, "recv", "into", "server receive path: into (ServiceInto), batch (ServiceBatch) or queued (Service+Packet)")
+	flag.StringVar(&o.recv, "recv", "batch", "receive path of the server and client loops: batch (ServiceBatch), into (ServiceInto) or queued (Service+Packet, server only)")
 	flag.IntVar(&o.port, "port", 7777, "server port")
 	flag.IntVar(&o.peers, "peers", 64, "server peer slots")
 	flag.IntVar(&o.conns, "conns", 1, "client connections, each from its own host")
