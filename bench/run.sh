@@ -5,7 +5,7 @@
 # 4095-peer scale measurement and the micro-benchmarks. Results are printed
 # as tables; raw lines are kept in $OUT (default: a temporary directory).
 #
-# Environment: ROUNDS (5), DURATION (2 s measured), WARMUP (0.5 s),
+# Environment: ROUNDS (9), DURATION (2 s measured), WARMUP (0.5 s),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
 # INTO (1: also run the Go loops on ServiceInto instead of ServiceBatch,
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-9}
 DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
