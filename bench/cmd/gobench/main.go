@@ -41,6 +41,7 @@ type options struct {
 	work                       int
 	duration, warmup, idle     float64
 	spin, busyPoll             time.Duration
+	bufSize                    int
 	wait                       string
 }
 
@@ -51,6 +52,7 @@ func main() {
 	flag.StringVar(&o.workload, "workload", "rel32", "rel32, unrel32, rel1k or pingpong")
 	flag.StringVar(&o.recv, "recv", "batch", "receive path of the server and client loops: batch (ServiceBatch), into (ServiceInto) or queued (Service+Packet, server only)")
 	flag.IntVar(&o.port, "port", 7777, "server port")
+	flag.IntVar(&o.bufSize, "buf", 64<<10, "receive buffer of the server and client loops, bytes")
 	flag.IntVar(&o.peers, "peers", 64, "server peer slots")
 	flag.IntVar(&o.conns, "conns", 1, "client connections, each from its own host")
 	flag.IntVar(&o.shards, "shards", 0, "server shards (0: one plain Host)")
@@ -325,7 +327,7 @@ func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected 
 	for i := range payload {
 		payload[i] = 'x'
 	}
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, o.bufSize)
 	evs := make([]enet.Event, 64)
 	inflight := 0
 	refill := func() {
@@ -394,7 +396,7 @@ func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected 
 // serveBatches is the single-host echo loop on Host.ServiceBatch.
 func serveBatches(h *enet.Host, stop *atomic.Bool, o options, report func(uint64)) error {
 	evs := make([]enet.Event, 64)
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, o.bufSize)
 	var n uint64
 	for !stop.Load() {
 		k, err := h.ServiceBatch(100*time.Millisecond, evs, buf)
