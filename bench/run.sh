@@ -70,18 +70,32 @@ field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# paired IMPL BASE WORKLOAD: the median over rounds of IMPL's rate over
+# BASE's in the same round (the two ran back to back, so a slow spell of
+# the machine hits both).
+paired() {
+	awk -v a="$1" -v b="$2" -v w="$3" '/^RESULT / {
+		delete v
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["workload"] == w) rate[v["impl"], v["round"]] = v["rate"]
+		if (v["round"] > n) n = v["round"]
+	} END {
+		for (r = 1; r <= n; r++) if ((a, r) in rate && (b, r) in rate && rate[b, r] > 0) print rate[a, r] / rate[b, r]
+	}' "$OUT/results" | median
+}
+
 # ratio_table IMPL [BASE]: the medians of BASE (default c) and of IMPL per
-# workload, and their ratios.
+# workload, their ratio, and the median of the per-round ratios.
 ratio_table() {
 	local impl=$1 base=${2:-c} w cr gr ct gt
-	printf '%-9s %12s %12s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" \
+	printf '%-9s %12s %12s %8s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" "paired" \
 		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
 	for w in rel32 unrel32 rel1k pingpong; do
 		of() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field "$2" | median; }
 		cr=$(of "$base" rate) gr=$(of "$impl" rate)
 		ct=$(of "$base" rtt_us) gt=$(of "$impl" rtt_us)
-		printf '%-9s %12.0f %12.0f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
-			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$ct" "$gt" \
+		printf '%-9s %12.0f %12.0f %8.3f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
+			"$(echo "$gr $cr" | awk '{print $1/$2}')" "$(paired "$impl" "$base" "$w")" "$ct" "$gt" \
 			"$(echo "$gt $ct" | awk '{print $1-$2}')" "$(of "$base" cpu_s)" "$(of "$impl" cpu_s)"
 	done
 }
@@ -99,7 +113,8 @@ if ! skip ratio; then
 		done
 	done
 	ratio_table go
-	echo "(medians over rounds; Go/C is the throughput ratio, added_us the Go minus C round-trip time;"
+	echo "(medians over rounds; Go/C is the ratio of the median rates, paired the median of each round's"
+	echo " Go/C (C and Go ran back to back), added_us the Go minus C round-trip time;"
 	echo " cpu_s is the client's CPU over the measured interval; raw lines in $OUT/results)"
 	if [[ -n $BUSYPOLL ]]; then
 		echo
