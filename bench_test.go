@@ -128,6 +128,27 @@ func benchReceive(b *testing.B, recv func(*Host, []byte) (Event, error)) {
 	}
 }
 
+// drainedBatch feeds the server of p a batch of packets and drains it
+// with one ServiceInto, outside the timer; it reports whether events of
+// the batch are left to take (false when the drain got one event or none:
+// try again). After 1 000 fruitless tries the benchmark fails.
+func drainedBatch(b *testing.B, p *pair, buf []byte, stalls *int) bool {
+	b.StopTimer()
+	defer b.StartTimer()
+	if *stalls++; *stalls > 1000 {
+		b.Fatal("no batch with more than one event in 1000 tries")
+	}
+	benchFeed(b, p.cli, p.cp, 64)
+	time.Sleep(50 * time.Microsecond)
+	ev, err := p.srv.ServiceInto(0, buf) // drains the batch
+	require.NoError(b, err)
+	if ev.Type == EventNone || p.srv.batchI == len(p.srv.batch) {
+		return false
+	}
+	*stalls = 0
+	return true
+}
+
 // BenchmarkBatchedEvent measures what ServiceInto costs for an event that
 // is already drained, the common case under load: one op is one event
 // taken from the batch, the drain and its socket I/O are outside the
@@ -138,20 +159,11 @@ func BenchmarkBatchedEvent(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for done, stalls := 0, 0; done < b.N; {
-		b.StopTimer()
-		if stalls++; stalls > 1000 {
-			b.Fatalf("no batch with more than one event in 1000 tries (%d of %d)", done, b.N)
+		if !drainedBatch(b, p, buf, &stalls) {
+			continue
 		}
-		benchFeed(b, p.cli, p.cp, 64)
-		time.Sleep(50 * time.Microsecond)
-		ev, err := p.srv.ServiceInto(0, buf) // drains the batch
-		require.NoError(b, err)
-		if p.srv.batchI < len(p.srv.batch) {
-			stalls = 0
-		}
-		b.StartTimer()
-		for ev.Type != EventNone && p.srv.batchI < len(p.srv.batch) && done < b.N {
-			ev, err = p.srv.ServiceInto(0, buf)
+		for p.srv.batchI < len(p.srv.batch) && done < b.N {
+			ev, err := p.srv.ServiceInto(0, buf)
 			if err != nil || ev.Type != EventReceive {
 				b.Fatal(ev.Type, err)
 			}
@@ -170,21 +182,10 @@ func BenchmarkServiceBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for done, stalls := 0, 0; done < b.N; {
-		b.StopTimer()
-		if stalls++; stalls > 1000 {
-			b.Fatalf("no batch with more than one event in 1000 tries (%d of %d)", done, b.N)
-		}
-		benchFeed(b, p.cli, p.cp, 64)
-		time.Sleep(50 * time.Microsecond)
-		n, err := p.srv.ServiceBatch(0, evs[:1], buf) // drains the batch
-		require.NoError(b, err)
-		if n == 0 || p.srv.batchI == len(p.srv.batch) {
-			b.StartTimer()
+		if !drainedBatch(b, p, buf, &stalls) {
 			continue
 		}
-		stalls = 0
-		b.StartTimer()
-		n, err = p.srv.ServiceBatch(0, evs, buf)
+		n, err := p.srv.ServiceBatch(0, evs, buf)
 		if err != nil || n == 0 || evs[n-1].Type != EventReceive {
 			b.Fatal(n, err)
 		}
@@ -329,55 +330,73 @@ func TestCgoCrossings(t *testing.T) {
 // TestReceivePathAllocations checks the allocation targets the benchmarks
 // report: ServiceInto with a large enough buffer allocates nothing per
 // packet, Service + Packet allocates the copy (and, rarely, queue growth).
+// allocsPerPacket feeds the server of p 20 chunks of 32 packets and
+// returns the Go allocations per packet made while recv took them (the
+// whole process's, from runtime.MemStats). recv returns how many packets
+// its call took, or -1 when none came within its timeout, which fails the
+// test; it must not allocate on its own account (no require with extra
+// arguments).
+func allocsPerPacket(t *testing.T, p *pair, recv func() int) float64 {
+	t.Helper()
+	const rounds, chunk = 20, 32
+	var m0, m1 runtime.MemStats
+	var allocs uint64
+	for range rounds {
+		benchFeed(t, p.cli, p.cp, chunk)
+		time.Sleep(5 * time.Millisecond)
+		runtime.ReadMemStats(&m0)
+		for got := 0; got < chunk; {
+			n := recv()
+			if n < 0 {
+				t.Fatalf("no packet within 10 ms (%d of %d)", got, chunk)
+			}
+			got += n
+		}
+		runtime.ReadMemStats(&m1)
+		allocs += m1.Mallocs - m0.Mallocs
+	}
+	return float64(allocs) / (rounds * chunk)
+}
+
+// packets is what a one-event call took, for allocsPerPacket.
+func packets(ev Event) int {
+	switch ev.Type {
+	case EventReceive:
+		return 1
+	case EventNone:
+		return -1
+	}
+	return 0
+}
+
 func TestReceivePathAllocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocation counts need a quiet process")
 	}
 	p := newPair(t, 1)
 	buf := make([]byte, 2048)
-	measure := func(recv func() EventType) float64 {
-		const rounds, chunk = 20, 32
-		var m0, m1 runtime.MemStats
-		var allocs uint64
-		for range rounds {
-			benchFeed(t, p.cli, p.cp, chunk)
-			time.Sleep(5 * time.Millisecond)
-			runtime.ReadMemStats(&m0)
-			for got := 0; got < chunk; {
-				switch recv() {
-				case EventReceive:
-					got++
-				case EventNone:
-					t.Fatalf("no packet within 10 ms (%d of %d)", got, chunk)
-				}
-			}
-			runtime.ReadMemStats(&m1)
-			allocs += m1.Mallocs - m0.Mallocs
-		}
-		return float64(allocs) / (rounds * chunk)
-	}
-	into := measure(func() EventType {
+	into := allocsPerPacket(t, p, func() int {
 		ev, err := p.srv.ServiceInto(10*time.Millisecond, buf)
 		require.NoError(t, err)
-		return ev.Type
+		return packets(ev)
 	})
 	// MemStats counts the whole process: allow a stray runtime allocation,
 	// not one per packet.
 	assert.Less(t, into, 0.05, "ServiceInto allocations per packet")
-	queued := measure(func() EventType {
+	queued := allocsPerPacket(t, p, func() int {
 		ev, err := p.srv.Service(10 * time.Millisecond)
 		require.NoError(t, err)
 		if ev.Type == EventReceive {
 			_, err = ev.Peer.Packet()
 			require.NoError(t, err)
 		}
-		return ev.Type
+		return packets(ev)
 	})
 	assert.InDelta(t, 1, queued, 0.05, "Service+Packet allocations per packet")
 
 	// Queue a whole chunk before reading: the queue's slice grows once,
 	// then its backing array is reused whenever the queue empties.
-	burst := measure(func() EventType {
+	burst := allocsPerPacket(t, p, func() int {
 		ev, err := p.srv.Service(10 * time.Millisecond)
 		require.NoError(t, err)
 		if ev.Type == EventReceive {
@@ -388,7 +407,7 @@ func TestReceivePathAllocations(t *testing.T) {
 				}
 			}
 		}
-		return ev.Type
+		return packets(ev)
 	})
 	assert.InDelta(t, 1, burst, 0.05, "Service of 32 packets, then 32 Packet calls: allocations per packet")
 	t.Logf("allocations per packet: ServiceInto %.4f, Service+Packet %.4f, burst of 32 %.4f", into, queued, burst)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -231,24 +230,16 @@ func TestServiceBatchAllocations(t *testing.T) {
 	p := newPair(t, 1)
 	evs := make([]Event, 64)
 	buf := make([]byte, 64<<10)
-	const rounds, chunk = 20, 32
-	var m0, m1 runtime.MemStats
-	var allocs uint64
-	for range rounds {
-		benchFeed(t, p.cli, p.cp, chunk)
-		time.Sleep(5 * time.Millisecond)
-		runtime.ReadMemStats(&m0)
-		for got := 0; got < chunk; {
-			n, err := p.srv.ServiceBatch(10*time.Millisecond, evs, buf)
-			if err != nil || n == 0 { // no require here: its arguments would allocate
-				t.Fatalf("no packet within 10 ms (%d of %d): %v", got, chunk, err)
-			}
-			got += n
+	perPacket := allocsPerPacket(t, p, func() int {
+		n, err := p.srv.ServiceBatch(10*time.Millisecond, evs, buf)
+		if err != nil {
+			t.Fatal(err) // not require: its arguments would allocate
 		}
-		runtime.ReadMemStats(&m1)
-		allocs += m1.Mallocs - m0.Mallocs
-	}
-	perPacket := float64(allocs) / (rounds * chunk)
+		if n == 0 {
+			return -1
+		}
+		return n
+	})
 	assert.Less(t, perPacket, 0.05, "ServiceBatch allocations per packet")
 	t.Logf("ServiceBatch allocations per packet: %.4f", perPacket)
 }
