@@ -179,7 +179,7 @@ func (h *Host) takeBatched(queue bool, buf []byte, evs []Event) int {
 	for n < len(evs) && h.batchI < len(h.batch) {
 		i := h.batchI
 		e := &h.batch[i]
-		if !queue && n > 0 && off+int(e.length) > cap(buf) && EventType(e.typ) == EventReceive {
+		if !queue && n > 0 && off+int(e.length) > cap(buf) { // only a packet has a length
 			break
 		}
 		h.batchI++
