@@ -225,3 +225,63 @@ func ExampleShardedHost() {
 	}
 	// Output: echo "hello" from one of 2 shards
 }
+
+// TestShardedHostPacketSizesAndDisconnect sends a shard packets below and
+// above its 64 KiB receive buffer, interleaved: each must reach the handler
+// whole and in order (a large one comes alone from its batch call,
+// allocated). The client's disconnect then brings the peer count back to 0.
+func TestShardedHostPacketSizesAndDisconnect(t *testing.T) {
+	sizes := []int{10, 100_000, 20, 70_000, 65_536, 1, 0, 300}
+	payload := func(i, n int) []byte {
+		b := make([]byte, n)
+		for k := range b {
+			b[k] = byte(i*31 + k*7)
+		}
+		return b
+	}
+	var mu sync.Mutex
+	var got [][]byte
+	s, err := enet.NewShardedHost("127.0.0.1", 0, 1, enet.HostConfig{MaxPeers: 4},
+		func(_ int, ev enet.Event) {
+			if ev.Type == enet.EventReceive {
+				mu.Lock()
+				got = append(got, append([]byte{}, ev.Packet...)) // the packet is borrowed
+				mu.Unlock()
+			}
+		})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-ran)
+	})
+	hosts, peers := shardClients(t, s.Port(), 1)
+	for i, n := range sizes {
+		require.NoError(t, peers[0].Send(0, payload(i, n), enet.FlagReliable))
+	}
+	received := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for received() < len(sizes) && time.Now().Before(deadline) {
+		shardPump(t, hosts, 10*time.Millisecond, nil)
+	}
+	mu.Lock()
+	require.Len(t, got, len(sizes), "packets received")
+	for i, n := range sizes {
+		assert.Equal(t, payload(i, n), got[i], "packet %d (%d bytes)", i, n)
+	}
+	mu.Unlock()
+	require.Equal(t, 1, s.PeerCount())
+
+	require.NoError(t, peers[0].Disconnect(0))
+	deadline = time.Now().Add(5 * time.Second)
+	for s.PeerCount() != 0 && time.Now().Before(deadline) {
+		shardPump(t, hosts, 10*time.Millisecond, nil)
+	}
+	assert.Equal(t, 0, s.PeerCount(), "peer count after the client disconnected")
+}
