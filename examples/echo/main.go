@@ -60,21 +60,26 @@ func serve(ctx context.Context, addr string, port int, mode enet.CompressionMode
 	}
 	log.Printf("echo server on %v, %v", h.LocalAddr(), mode)
 
-	buf := make([]byte, 0, 64<<10)
+	// Every ready event at once, packets back to back in one buffer: each
+	// ev.Packet is valid until the next ServiceBatch, and Send copies it.
+	events := make([]enet.Event, 64)
+	buf := make([]byte, 64<<10)
 	for ctx.Err() == nil {
-		ev, err := h.ServiceInto(100*time.Millisecond, buf)
+		n, err := h.ServiceBatch(100*time.Millisecond, events, buf)
 		if err != nil {
 			return err
 		}
-		switch ev.Type {
-		case enet.EventConnect:
-			log.Printf("%v connected (data %d, %d channels)", ev.Peer, ev.Data, ev.Peer.Channels())
-		case enet.EventDisconnect:
-			log.Printf("%v disconnected (data %d)", ev.Peer, ev.Data)
-		case enet.EventReceive:
-			log.Printf("%v: %d bytes on channel %d (%v)", ev.Peer, len(ev.Packet), ev.Channel, ev.Flags)
-			if err := ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags); err != nil {
-				log.Printf("%v: echo: %v", ev.Peer, err)
+		for _, ev := range events[:n] {
+			switch ev.Type {
+			case enet.EventConnect:
+				log.Printf("%v connected (data %d, %d channels)", ev.Peer, ev.Data, ev.Peer.Channels())
+			case enet.EventDisconnect:
+				log.Printf("%v disconnected (data %d)", ev.Peer, ev.Data)
+			case enet.EventReceive:
+				log.Printf("%v: %d bytes on channel %d (%v)", ev.Peer, len(ev.Packet), ev.Channel, ev.Flags)
+				if err := ev.Peer.Send(ev.Channel, ev.Packet, ev.Flags); err != nil {
+					log.Printf("%v: echo: %v", ev.Peer, err)
+				}
 			}
 		}
 	}
