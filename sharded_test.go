@@ -67,6 +67,18 @@ func shardPump(t *testing.T, hosts []*enet.Host, timeout time.Duration, done fun
 	}
 }
 
+// runSharded runs s until the end of the test, then checks Run ended
+// without error.
+func runSharded(t *testing.T, s *enet.ShardedHost) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-ran)
+	})
+}
+
 // TestShardedHostKeepsEachClientOnOneShard connects 24 clients to a
 // 2-shard host; each sends 20 packets carrying its number. Every packet of
 // a client must reach the shard that accepted its connection, from the
@@ -105,13 +117,7 @@ func TestShardedHostKeepsEachClientOnOneShard(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, s.Shards())
 	require.NotZero(t, s.Port())
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-ran)
-	})
+	runSharded(t, s)
 
 	hosts, peers := shardClients(t, s.Port(), clients)
 	for i, p := range peers {
@@ -250,13 +256,7 @@ func TestShardedHostPacketSizesAndDisconnect(t *testing.T) {
 			}
 		})
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-ran)
-	})
+	runSharded(t, s)
 	hosts, peers := shardClients(t, s.Port(), 1)
 	for i, n := range sizes {
 		require.NoError(t, peers[0].Send(0, payload(i, n), enet.FlagReliable))
