@@ -11,9 +11,10 @@
 # INTO (1: also run the Go loops on ServiceInto instead of ServiceBatch,
 # "gointo"; empty skips them),
 # WAIT_WORKLOADS (rel32 unrel32: workloads of the server-cost section),
+# CLIENT_WORKLOADS (unrel32: workloads of the client-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
-# server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait shard
-# scale micro), BENCHTIME (1s), COUNT (6).
+# server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait client
+# shard scale micro), BENCHTIME (1s), COUNT (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,7 @@ BUSYPOLL=${BUSYPOLL-20us}
 CPOOL=${CPOOL-1}
 INTO=${INTO-1}
 WAIT_WORKLOADS=${WAIT_WORKLOADS:-rel32 unrel32}
+CLIENT_WORKLOADS=${CLIENT_WORKLOADS:-unrel32}
 SHARD_CONNS=${SHARD_CONNS:-16}
 SHARD_WORK=${SHARD_WORK:-0 100 300}
 PEERS=${PEERS:-4095}
@@ -40,6 +42,8 @@ echo "== building into $OUT"
 cc ${CFLAGS:--O2} -Wall -DENETBENCH_POOL -o "$OUT/enetbench" bench/c/enetbench.c cenet/alloc.c \
 	$(pkg-config --cflags --libs libenet)
 cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c cenet/host.c cenet/alloc.c \
+	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchclient" bench/c/batchclient.c cenet/host.c cenet/alloc.c \
 	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
 $GO build -o "$OUT/gobench" ./bench/cmd/gobench
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
@@ -162,6 +166,38 @@ if ! skip wait; then
 	echo "(server CPU per echo, medians; -pool: C ENet given the binding's allocator; batchloop: the"
 	echo " binding's C glue driven from C the way the Go side drives it (batched drain, deferred sends,"
 	echo " ppoll wait); -wait c: the Go echo loop with a cgo call per event, waiting inside enet_host_service)"
+fi
+
+if ! skip client; then
+	: >"$OUT/client"
+	clients=("enetbench" "batchclient" "batchclient -delay 1000" "gobench")
+	for wl in $CLIENT_WORKLOADS; do
+		echo
+		echo "== where the Go client's time goes: $wl from ${#clients[@]} clients to the C server"
+		for round in $(seq 1 "$ROUNDS"); do
+			for cliargs in "${clients[@]}"; do
+				port=$((20000 + RANDOM % 20000))
+				"$OUT/enetbench" -mode server -port "$port" >/dev/null 2>&1 &
+				srv=$!
+				sleep 0.3
+				read -r -a cli <<<"$cliargs"
+				line=$("$OUT/${cli[0]}" -mode client -port "$port" -workload "$wl" -duration "$DURATION" \
+					-warmup "$WARMUP" "${cli[@]:1}")
+				kill "$srv"; wait "$srv" 2>/dev/null || true
+				echo "CLIENT workload=$wl client=${cliargs// /_} round=$round rate=$(field rate <<<"$line") cpu_s=$(field cpu_s <<<"$line")" >>"$OUT/client"
+			done
+		done
+		printf '%-28s %12s %10s %10s\n' client "rate/s" "vs C" "cpu_s"
+		c=$(grep "workload=$wl client=enetbench " "$OUT/client" | field rate | median)
+		for cliargs in "${clients[@]}"; do
+			r=$(grep "workload=$wl client=${cliargs// /_} " "$OUT/client" | field rate | median)
+			printf '%-28s %12.0f %10.3f %10.3f\n' "$cliargs" "$r" "$(echo "$r $c" | awk '{print $1/$2}')" \
+				"$(grep "workload=$wl client=${cliargs// /_} " "$OUT/client" | field cpu_s | median)"
+		done
+	done
+	echo "(medians of $ROUNDS rounds against enetbench's server; batchclient: the binding's C glue driven"
+	echo " from C the way gobench's client drives it through ServiceBatch; -delay 1000: the same, 1 us of"
+	echo " busy work before answering each batch)"
 fi
 
 if ! skip shard; then
