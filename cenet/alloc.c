@@ -8,16 +8,16 @@
  * cache keeps up to ENETGO_POOL_CLASS_BLOCKS blocks per size class for each
  * thread, so those bursts are served from a list pop.
  *
- * Blocks carry no header: a block's class is its malloc_usable_size. A
- * request of n bytes is rounded up to the class size 16k+8, which glibc
- * serves with exactly that usable size, and a freed block whose usable size
- * is a class size goes back to that class (whatever allocated it, it is
- * big enough for every request of the class). Anything else is passed to
- * malloc and free unchanged. Blocks freed on one thread and allocated on
- * another move between caches freely: they are plain malloc blocks. A
- * thread's cache is freed when the thread exits. */
+ * Every block is a malloc block with a HEADER-byte header in front of what
+ * the caller gets (which keeps malloc's 16-byte alignment). The header
+ * holds the block's class: k (1..CLASSES) for a cached size of 16k bytes,
+ * 0 for a larger block, which is plain malloc and free. A free reads its
+ * class from there, without asking malloc (malloc_usable_size reads the
+ * chunk and its neighbour's header: about a tenth of the allocator's time
+ * before, BENCHMARKS.md "Session 6"). Blocks freed on one thread and
+ * allocated on another move between caches freely: they are plain malloc
+ * blocks. A thread's cache is freed when the thread exits. */
 #define _GNU_SOURCE
-#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include "alloc.h"
@@ -33,14 +33,18 @@
 #define POOL 1
 #endif
 
-#define CLASSES ((ENETGO_POOL_MAX - 8) / 16) /* class k (1..CLASSES) serves 16k+8 bytes */
+#define CLASSES ((ENETGO_POOL_MAX + 15) / 16) /* class k (1..CLASSES) serves 16k bytes */
+#define HEADER 16
 
-typedef struct free_block {
-	struct free_block *next;
-} free_block;
+/* header returns the class word of a block the caller got. */
+static inline size_t *header(void *p) { return (size_t *)((char *)p - HEADER); }
 
+/* A thread's cache: per class, a stack of free blocks. An array rather
+ * than a list threaded through the blocks, so that taking a block does not
+ * read it (a freed block is often out of the first-level cache by the time
+ * it is taken again). */
 typedef struct {
-	free_block *head[CLASSES + 1];
+	void *slot[CLASSES + 1][ENETGO_POOL_CLASS_BLOCKS];
 	uint32_t count[CLASSES + 1];
 	size_t bytes;
 } thread_cache;
@@ -53,14 +57,9 @@ static __thread int cache_failed;
 static void cache_destroy(void *v)
 {
 	thread_cache *c = v;
-	for (int k = 1; k <= CLASSES; k++) {
-		free_block *b = c->head[k];
-		while (b != NULL) {
-			free_block *next = b->next;
-			free(b);
-			b = next;
-		}
-	}
+	for (int k = 1; k <= CLASSES; k++)
+		for (uint32_t i = 0; i < c->count[k]; i++)
+			free(header(c->slot[k][i]));
 	free(c);
 	cache = NULL;
 	cache_failed = 1; /* a free after this, during thread exit, goes to free */
@@ -91,22 +90,33 @@ static thread_cache *thread_cache_get(void)
 	return c;
 }
 
-static inline size_t class_size(int k) { return (size_t)k * 16 + 8; }
+static inline size_t class_size(size_t k) { return k * 16; }
+
+/* raw_malloc returns a new block of n bytes with class k in its header. */
+static void *raw_malloc(size_t n, size_t k)
+{
+	if (n > SIZE_MAX - HEADER)
+		return NULL;
+	char *raw = malloc(n + HEADER);
+	if (raw == NULL)
+		return NULL;
+	*(size_t *)raw = k;
+	return raw + HEADER;
+}
 
 void *enetgo_pool_malloc(size_t size)
 {
-	if (!POOL || size > ENETGO_POOL_MAX)
+	if (!POOL)
 		return malloc(size);
-	int k = size <= 24 ? 1 : (int)((size - 8 + 15) / 16);
+	if (size > ENETGO_POOL_MAX)
+		return raw_malloc(size, 0);
+	size_t k = size == 0 ? 1 : (size + 15) / 16;
 	thread_cache *c = thread_cache_get();
-	if (c != NULL && c->head[k] != NULL) {
-		free_block *b = c->head[k];
-		c->head[k] = b->next;
-		c->count[k]--;
+	if (c != NULL && c->count[k] > 0) {
 		c->bytes -= class_size(k);
-		return b;
+		return c->slot[k][--c->count[k]];
 	}
-	return malloc(class_size(k));
+	return raw_malloc(class_size(k), k);
 }
 
 void enetgo_pool_free(void *p)
@@ -117,23 +127,15 @@ void enetgo_pool_free(void *p)
 		free(p);
 		return;
 	}
-	size_t u = malloc_usable_size(p);
-	if (u < 24 || u > ENETGO_POOL_MAX || (u - 8) % 16 != 0) {
-		free(p);
+	size_t k = *header(p);
+	thread_cache *c;
+	if (k == 0 || (c = thread_cache_get()) == NULL || c->count[k] >= ENETGO_POOL_CLASS_BLOCKS ||
+	    c->bytes + class_size(k) > ENETGO_POOL_THREAD_BYTES) {
+		free(header(p));
 		return;
 	}
-	int k = (int)((u - 8) / 16);
-	thread_cache *c = thread_cache_get();
-	if (c == NULL || c->count[k] >= ENETGO_POOL_CLASS_BLOCKS ||
-	    c->bytes + u > ENETGO_POOL_THREAD_BYTES) {
-		free(p);
-		return;
-	}
-	free_block *b = p;
-	b->next = c->head[k];
-	c->head[k] = b;
-	c->count[k]++;
-	c->bytes += u;
+	c->slot[k][c->count[k]++] = p;
+	c->bytes += class_size(k);
 }
 
 int enetgo_pool_enabled(void) { return POOL; }

@@ -11,8 +11,9 @@
  * before, refilled from malloc; larger ones are plain malloc. */
 void *enetgo_pool_malloc(size_t size);
 
-/* enetgo_pool_free returns a block from enetgo_pool_malloc (or malloc) to
- * the calling thread's cache, or to free when that cache is full. */
+/* enetgo_pool_free returns a block from enetgo_pool_malloc to the calling
+ * thread's cache, or to free when that cache is full. It takes only
+ * enetgo_pool_malloc's blocks: each has a header in front. */
 void enetgo_pool_free(void *p);
 
 /* enetgo_pool_enabled reports whether the cache is compiled in: it is
