@@ -58,7 +58,7 @@
 // never handed out.
 //
 // ENet allocates through a small-block cache per OS thread (blocks up to
-// 1032 bytes, at most 256 KiB kept per thread, given back when the thread
+// 1088 bytes, at most 256 KiB kept per thread, given back when the thread
 // exits), which serves the bursts of packet and command blocks a drained
 // batch frees and its answers allocate. Set the environment variable
 // ENETGO_ALLOCATOR=malloc before the first host is created to have ENet use

@@ -25,7 +25,7 @@ int enetgo_pool_enabled(void);
 size_t enetgo_pool_cached(void);
 
 /* Largest block the cache keeps, and its limits per thread. */
-#define ENETGO_POOL_MAX 1032          /* a 1 KiB packet's data fits */
+#define ENETGO_POOL_MAX 1088          /* a 1 KiB packet fits, with its ENetPacket in front (cenet/host.c) */
 #define ENETGO_POOL_CLASS_BLOCKS 256  /* blocks kept per size class */
 #define ENETGO_POOL_THREAD_BYTES (256 * 1024) /* bytes kept per thread */
 
