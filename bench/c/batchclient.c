@@ -24,35 +24,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include "benchutil.h"
+#include "workloads.h"
 #include "../../cenet/alloc.h"
 #include "../../cenet/host.h"
 
 #define BATCH 64
 #define MAX_SIZE 1024
 
-struct workload {
-	const char *name;
-	uint32_t size;
-	int window;
-	uint32_t flags;
-};
-
-static const struct workload workloads[] = {
-	{"rel32", 32, 64, ENET_PACKET_FLAG_RELIABLE},
-	{"unrel32", 32, 64, 0},
-	{"rel1k", 1024, 64, ENET_PACKET_FLAG_RELIABLE},
-	{"pingpong", 32, 1, ENET_PACKET_FLAG_RELIABLE},
-};
-
 int main(int argc, char **argv)
 {
 	const char *addr = "127.0.0.1", *wname = "rel32";
 	int port = 7777;
 	double duration = 2, warmup = 0.5, delay = 0;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
-		while (*k == '-')
-			k++;
+	const char *k, *v;
+	for (int i = 1; next_flag(argc, argv, &i, &k, &v);) {
 		if (strcmp(k, "addr") == 0)
 			addr = v;
 		else if (strcmp(k, "port") == 0)
@@ -66,14 +51,11 @@ int main(int argc, char **argv)
 		else if (strcmp(k, "delay") == 0)
 			delay = atof(v) / 1e9;
 		else if (strcmp(k, "mode") != 0) {
-			fprintf(stderr, "batchclient: unknown argument %s\n", argv[i]);
+			fprintf(stderr, "batchclient: unknown argument -%s\n", k);
 			return 2;
 		}
 	}
-	const struct workload *w = NULL;
-	for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
-		if (strcmp(workloads[i].name, wname) == 0)
-			w = &workloads[i];
+	const struct workload *w = find_workload(wname);
 	struct in_addr ip;
 	if (w == NULL || inet_pton(AF_INET, addr, &ip) != 1) {
 		fprintf(stderr, "batchclient: unknown workload %s or bad address %s\n", wname, addr);
@@ -141,7 +123,7 @@ int main(int argc, char **argv)
 			last_recv = t;
 		}
 		while (connected && inflight < w->window && nrec < BATCH) {
-			recs[nrec] = (enetgo_send_rec){(uint32_t)slot, 0, w->flags, w->size,
+			recs[nrec] = (enetgo_send_rec){(uint32_t)slot, 0, w->flags, (uint32_t)w->size,
 			                               (uint64_t)nrec * MAX_SIZE};
 			nrec++;
 			inflight++;
@@ -150,7 +132,7 @@ int main(int argc, char **argv)
 			enetgo_wait(h->host->socket, h->wake_fd, 1000000, 0);
 	}
 	double secs = t - t0;
-	printf("RESULT impl=batch workload=%s conns=1 size=%u window=%d secs=%.3f msgs=%llu "
+	printf("RESULT impl=batch workload=%s conns=1 size=%zu window=%d secs=%.3f msgs=%llu "
 	       "rate=%.0f rtt_us=%.2f lost=%llu cpu_s=%.3f\n",
 	       w->name, w->size, w->window, secs, counted, (double)counted / secs,
 	       counted > 0 ? secs * 1e6 / ((double)counted / w->window) : 0.0, lost, cpu_s() - c0);

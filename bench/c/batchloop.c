@@ -32,10 +32,8 @@ int main(int argc, char **argv)
 {
 	const char *addr = "127.0.0.1";
 	int port = 7777, peers = 64;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
-		while (*k == '-')
-			k++;
+	const char *k, *v;
+	for (int i = 1; next_flag(argc, argv, &i, &k, &v);) {
 		if (strcmp(k, "addr") == 0)
 			addr = v;
 		else if (strcmp(k, "port") == 0)
@@ -43,7 +41,7 @@ int main(int argc, char **argv)
 		else if (strcmp(k, "peers") == 0)
 			peers = atoi(v);
 		else if (strcmp(k, "mode") != 0) {
-			fprintf(stderr, "batchloop: unknown argument %s\n", argv[i]);
+			fprintf(stderr, "batchloop: unknown argument -%s\n", k);
 			return 2;
 		}
 	}

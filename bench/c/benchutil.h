@@ -1,6 +1,7 @@
-/* Helpers shared by the C benchmark programs (enetbench, batchloop):
- * the stop flag their signal handler sets, and the wall and CPU clocks
- * their SERVER and RESULT lines report. Written for this project. */
+/* Helpers shared by the C benchmark programs (enetbench, batchloop,
+ * batchclient): the stop flag their signal handler sets, the wall and CPU
+ * clocks their SERVER and RESULT lines report, and "-name value" argument
+ * pairs. Written for this project. */
 #ifndef ENETGO_BENCHUTIL_H
 #define ENETGO_BENCHUTIL_H
 
@@ -40,6 +41,22 @@ static double cpu_s(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* next_flag steps through argv as "-name value" pairs, *i starting at 1:
+ * it sets *name (without its leading dashes) and *value and returns 1, or
+ * returns 0 when no pair is left. */
+static inline int next_flag(int argc, char **argv, int *i, const char **name, const char **value)
+{
+	if (*i + 1 >= argc)
+		return 0;
+	const char *k = argv[*i];
+	while (*k == '-')
+		k++;
+	*name = k;
+	*value = argv[*i + 1];
+	*i += 2;
+	return 1;
 }
 
 #endif

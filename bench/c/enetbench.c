@@ -36,6 +36,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "benchutil.h"
+#include "workloads.h"
 
 #ifdef ENETBENCH_POOL
 #include "../../cenet/alloc.h"
@@ -141,20 +142,6 @@ static int run_server(const struct opts *o)
 	return 0;
 }
 
-struct workload {
-	const char *name;
-	size_t size;
-	int window;
-	enet_uint32 flags;
-};
-
-static const struct workload workloads[] = {
-	{"rel32", 32, 64, ENET_PACKET_FLAG_RELIABLE},
-	{"unrel32", 32, 64, 0},
-	{"rel1k", 1024, 64, ENET_PACKET_FLAG_RELIABLE},
-	{"pingpong", 32, 1, ENET_PACKET_FLAG_RELIABLE},
-};
-
 struct conn {
 	ENetHost *host;
 	ENetPeer *peer;
@@ -206,10 +193,7 @@ static void handle(struct conn *c, const ENetEvent *ev, const struct workload *w
 
 static int run_client(const struct opts *o)
 {
-	const struct workload *w = NULL;
-	for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
-		if (strcmp(workloads[i].name, o->workload) == 0)
-			w = &workloads[i];
+	const struct workload *w = find_workload(o->workload);
 	if (w == NULL || o->conns < 1) {
 		fprintf(stderr, "enetbench: unknown workload %s or bad -conns\n", o->workload);
 		return 2;
