@@ -8,7 +8,8 @@
 
 /* enetgo_pool_malloc returns a block of at least size bytes. Blocks of up
  * to ENETGO_POOL_MAX bytes come from a per-thread cache of blocks freed
- * before, refilled from malloc; larger ones are plain malloc. */
+ * before, refilled from malloc; larger ones come from malloc each time
+ * (with the same header, marking them uncached). */
 void *enetgo_pool_malloc(size_t size);
 
 /* enetgo_pool_free returns a block from enetgo_pool_malloc to the calling
