@@ -6,6 +6,8 @@
 # as tables; raw lines are kept in $OUT (default: a temporary directory).
 #
 # Environment: ROUNDS (9), DURATION (2 s measured), WARMUP (0.5 s),
+# PINNED_ROUNDS (5: rounds of the "pinned" section, where server and client
+# share CPU PIN_CPU (0) under taskset and Go runs with GOMAXPROCS=2),
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
 # INTO (1: also run the Go loops on ServiceInto instead of ServiceBatch,
@@ -13,12 +15,14 @@
 # WAIT_WORKLOADS (rel32 unrel32: workloads of the server-cost section),
 # CLIENT_WORKLOADS (unrel32: workloads of the client-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
-# server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio wait client
-# shard scale micro), BENCHTIME (1s), COUNT (6).
+# server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio pinned wait
+# client shard scale micro), BENCHTIME (1s), COUNT (6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-9}
+PINNED_ROUNDS=${PINNED_ROUNDS:-5}
+PIN_CPU=${PIN_CPU:-0}
 DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
@@ -33,6 +37,8 @@ SKIP=${SKIP:-}
 BENCHTIME=${BENCHTIME:-1s}
 COUNT=${COUNT:-6}
 OUT=${OUT:-$(mktemp -d)}
+RESULTS=$OUT/results # where pair appends and the tables read
+PIN=                 # a CPU: pair runs server and client on it alone
 GO=${GO:-go}
 mkdir -p "$OUT"
 
@@ -49,24 +55,28 @@ $GO build -o "$OUT/gobench" ./bench/cmd/gobench
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
 
 # pair IMPL WORKLOAD [server args...]: one server + one client run; appends
-# the RESULT and SERVER lines to $OUT/results.
+# the RESULT and SERVER lines to $RESULTS. With PIN set both run on that CPU
+# only, Go with GOMAXPROCS=2 (taskset alone would make it 1, which moves
+# the Go waits from C to the netpoller: a different code path).
 pair() {
 	local impl=$1 workload=$2
 	shift 2
+	local pin=()
+	[[ -n $PIN ]] && pin=(env GOMAXPROCS=2 taskset -c "$PIN")
 	local bin=$OUT/enetbench extra=()
 	[[ $impl == go* ]] && bin=$OUT/gobench
 	[[ $impl == gobp ]] && extra=(-busypoll "$BUSYPOLL")
 	[[ $impl == cpool ]] && extra=(-pool)
 	[[ $impl == gointo ]] && extra=(-recv into)
 	local port=$((20000 + RANDOM % 20000))
-	"$bin" -mode server -port "$port" "${extra[@]}" "$@" >"$OUT/server.out" 2>/dev/null &
+	"${pin[@]}" "$bin" -mode server -port "$port" "${extra[@]}" "$@" >"$OUT/server.out" 2>/dev/null &
 	local srv=$!
 	sleep 0.3
-	"$bin" -mode client -port "$port" -workload "$workload" -duration "$DURATION" \
-		-warmup "$WARMUP" "${extra[@]}" | sed "s/^RESULT impl=go /RESULT impl=$impl /; s/^RESULT impl=c /RESULT impl=$impl /; s/^RESULT /RESULT round=$round /" >>"$OUT/results" || true
+	"${pin[@]}" "$bin" -mode client -port "$port" -workload "$workload" -duration "$DURATION" \
+		-warmup "$WARMUP" "${extra[@]}" | sed "s/^RESULT impl=go /RESULT impl=$impl /; s/^RESULT impl=c /RESULT impl=$impl /; s/^RESULT /RESULT round=$round /" >>"$RESULTS" || true
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
-	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$OUT/results"
+	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$RESULTS"
 }
 
 # field NAME LINE...: the value of NAME=value.
@@ -85,7 +95,7 @@ paired() {
 		if (v["round"] > n) n = v["round"]
 	} END {
 		for (r = 1; r <= n; r++) if ((a, r) in rate && (b, r) in rate && rate[b, r] > 0) print rate[a, r] / rate[b, r]
-	}' "$OUT/results" | median
+	}' "$RESULTS" | median
 }
 
 # ratio_table IMPL [BASE]: the medians of BASE (default c) and of IMPL per
@@ -95,7 +105,7 @@ ratio_table() {
 	printf '%-9s %12s %12s %8s %8s %9s %9s %10s %9s %9s\n' workload "C rate/s" "Go rate/s" "Go/C" "paired" \
 		"C rtt_us" "Go rtt_us" "added_us" "C cpu_s" "Go cpu_s"
 	for w in rel32 unrel32 rel1k pingpong; do
-		of() { grep "^RESULT .*impl=$1 workload=$w " "$OUT/results" | field "$2" | median; }
+		of() { grep "^RESULT .*impl=$1 workload=$w " "$RESULTS" | field "$2" | median; }
 		cr=$(of "$base" rate) gr=$(of "$impl" rate)
 		ct=$(of "$base" rtt_us) gt=$(of "$impl" rtt_us)
 		printf '%-9s %12.0f %12.0f %8.3f %8.3f %9.1f %9.1f %10.1f %9.3f %9.3f\n' "$w" "$cr" "$gr" \
@@ -107,7 +117,7 @@ ratio_table() {
 if ! skip ratio; then
 	echo
 	echo "== Go/C ratios: $ROUNDS rounds x $DURATION s per workload and side"
-	: >"$OUT/results"
+	: >"$RESULTS"
 	for round in $(seq 1 "$ROUNDS"); do
 		for w in rel32 unrel32 rel1k pingpong; do
 			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
@@ -135,6 +145,23 @@ if ! skip ratio; then
 		echo "== the Go loops on ServiceInto (one event per call) instead of ServiceBatch (impl=gointo)"
 		ratio_table gointo
 	fi
+fi
+
+if ! skip pinned; then
+	echo
+	echo "== Go/C ratios with server and client sharing CPU $PIN_CPU (taskset; Go with GOMAXPROCS=2): $PINNED_ROUNDS rounds"
+	RESULTS=$OUT/results_pinned PIN=$PIN_CPU
+	: >"$RESULTS"
+	for round in $(seq 1 "$PINNED_ROUNDS"); do
+		for w in rel32 unrel32 rel1k pingpong; do
+			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
+		done
+	done
+	ratio_table go
+	echo "(one CPU does all the work of both processes, so a rate measures their CPU per message and per"
+	echo " wake-up, without the run-to-run swings of free placement, where the scheduler sometimes puts"
+	echo " both on one CPU and sometimes on two; raw lines in $RESULTS)"
+	RESULTS=$OUT/results PIN=
 fi
 
 if ! skip wait; then
