@@ -42,6 +42,7 @@ type options struct {
 	duration, warmup, idle     float64
 	spin, busyPoll             time.Duration
 	bufSize                    int
+	events                     int
 	wait                       string
 }
 
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&o.recv, "recv", "batch", "receive path of the server and client loops: batch (ServiceBatch), into (ServiceInto) or queued (Service+Packet, server only)")
 	flag.IntVar(&o.port, "port", 7777, "server port")
 	flag.IntVar(&o.bufSize, "buf", 64<<10, "receive buffer of the server and client loops, bytes")
+	flag.IntVar(&o.events, "events", 64, "events per ServiceBatch call of the server and client loops")
 	flag.IntVar(&o.peers, "peers", 64, "server peer slots")
 	flag.IntVar(&o.conns, "conns", 1, "client connections, each from its own host")
 	flag.IntVar(&o.shards, "shards", 0, "server shards (0: one plain Host)")
@@ -328,7 +330,7 @@ func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected 
 		payload[i] = 'x'
 	}
 	buf := make([]byte, o.bufSize)
-	evs := make([]enet.Event, 64)
+	evs := make([]enet.Event, max(o.events, 1))
 	inflight := 0
 	refill := func() {
 		for inflight < w.window && p.Send(0, payload, w.flags) == nil {
@@ -395,7 +397,7 @@ func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected 
 
 // serveBatches is the single-host echo loop on Host.ServiceBatch.
 func serveBatches(h *enet.Host, stop *atomic.Bool, o options, report func(uint64)) error {
-	evs := make([]enet.Event, 64)
+	evs := make([]enet.Event, max(o.events, 1))
 	buf := make([]byte, o.bufSize)
 	var n uint64
 	for !stop.Load() {
