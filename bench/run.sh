@@ -79,6 +79,12 @@ pair() {
 	sed "s/^SERVER /SERVER round=$round workload=$workload /" "$OUT/server.out" >>"$RESULTS"
 }
 
+# pair_cgo WORKLOAD: the C pair and the Go pair back to back, C first in
+# odd rounds, so neither side always runs after the other.
+pair_cgo() {
+	if ((round % 2)); then pair c "$1"; pair go "$1"; else pair go "$1"; pair c "$1"; fi
+}
+
 # field NAME LINE...: the value of NAME=value.
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
 
@@ -120,7 +126,7 @@ if ! skip ratio; then
 	: >"$RESULTS"
 	for round in $(seq 1 "$ROUNDS"); do
 		for w in rel32 unrel32 rel1k pingpong; do
-			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
+			pair_cgo "$w"
 			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
 			if [[ -n $CPOOL ]]; then pair cpool "$w"; fi
 			if [[ -n $INTO ]]; then pair gointo "$w"; fi
@@ -154,7 +160,7 @@ if ! skip pinned; then
 	: >"$RESULTS"
 	for round in $(seq 1 "$PINNED_ROUNDS"); do
 		for w in rel32 unrel32 rel1k pingpong; do
-			if ((round % 2)); then pair c "$w"; pair go "$w"; else pair go "$w"; pair c "$w"; fi
+			pair_cgo "$w"
 		done
 	done
 	ratio_table go
