@@ -129,6 +129,31 @@ func hostSocketFD(h cHost) int { return int(h.host.socket) }
 
 func hostWakeFD(h cHost) int { return int(h.wake_fd) }
 
+// hostRxPending reports whether the last service call left datagrams it
+// had read from the socket for ENet to take (cenet/batchio.c): the host
+// must be served again before it may wait on the socket.
+func hostRxPending(h cHost) bool { return h.rx_pending != 0 }
+
+// ioStats counts a host's batched datagram system calls (cenet/batchio.h).
+type ioStats struct {
+	rxCalls, rxDatagrams, txCalls, txDatagrams, txErrors uint64
+}
+
+// setIORxBatch sets how many datagrams each recvmmsg asks for and returns
+// the previous value (a test instrument: no host may be serving).
+func setIORxBatch(n int) int {
+	old := int(C.enetgo_io_rx_batch)
+	C.enetgo_io_rx_batch = C.int(n)
+	return old
+}
+
+func hostIOStats(h cHost) ioStats {
+	var s C.enetgo_io_stats
+	C.enetgo_io_read_stats(h, &s)
+	return ioStats{uint64(s.rx_calls), uint64(s.rx_datagrams), uint64(s.tx_calls),
+		uint64(s.tx_datagrams), uint64(s.tx_errors)}
+}
+
 // waitFDs sleeps in C until socket sock is readable, the host's wake-up
 // eventfd was written, or d passes, polling without sleeping for the first
 // spin of it. It touches no ENet state.

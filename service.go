@@ -90,8 +90,15 @@ func (h *Host) service(op string, timeout time.Duration, io, queue bool, buf []b
 			return n, nil
 		}
 		hint := hostWaitHint(h.c)
+		pending := io && hostRxPending(h.c)
 		h.mu.Unlock()
 		h.yield()
+		if pending {
+			// ENet stopped reading (256 datagrams, or a connect) with
+			// datagrams of the last read batch left: they are no
+			// longer in the socket to wake a wait, so serve them now.
+			continue
+		}
 		if timeout <= 0 || !io {
 			return 0, nil
 		}

@@ -11,7 +11,8 @@
 # BUSYPOLL (20us: HostConfig.BusyPoll of the "gobp" runs; empty skips them),
 # CPOOL (1: also run C with the binding's allocator, "cpool"; empty skips it),
 # INTO (1: also run the Go loops on ServiceInto instead of ServiceBatch,
-# "gointo"; empty skips them),
+# "gointo"; empty skips them), PLAIN (1: also run Go with ENet's own
+# datagram I/O, ENETGO_BATCHIO=0, "goplain"; empty skips it),
 # WAIT_WORKLOADS (rel32 unrel32: workloads of the server-cost section),
 # CLIENT_WORKLOADS (unrel32: workloads of the client-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
@@ -28,6 +29,7 @@ WARMUP=${WARMUP:-0.5}
 BUSYPOLL=${BUSYPOLL-20us}
 CPOOL=${CPOOL-1}
 INTO=${INTO-1}
+PLAIN=${PLAIN-1}
 WAIT_WORKLOADS=${WAIT_WORKLOADS:-rel32 unrel32}
 CLIENT_WORKLOADS=${CLIENT_WORKLOADS:-unrel32}
 SHARD_CONNS=${SHARD_CONNS:-16}
@@ -47,9 +49,9 @@ skip() { [[ " $SKIP " == *" $1 "* ]]; }
 echo "== building into $OUT"
 cc ${CFLAGS:--O2} -Wall -DENETBENCH_POOL -o "$OUT/enetbench" bench/c/enetbench.c cenet/alloc.c \
 	$(pkg-config --cflags --libs libenet)
-cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c cenet/host.c cenet/alloc.c \
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c cenet/host.c cenet/batchio.c cenet/alloc.c \
 	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
-cc ${CFLAGS:--O2} -Wall -o "$OUT/batchclient" bench/c/batchclient.c cenet/host.c cenet/alloc.c \
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchclient" bench/c/batchclient.c cenet/host.c cenet/batchio.c cenet/alloc.c \
 	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
 $GO build -o "$OUT/gobench" ./bench/cmd/gobench
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
@@ -61,8 +63,9 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 pair() {
 	local impl=$1 workload=$2
 	shift 2
-	local pin=()
-	[[ -n $PIN ]] && pin=(env GOMAXPROCS=2 taskset -c "$PIN")
+	local pin=(env)
+	[[ $impl == goplain ]] && pin+=(ENETGO_BATCHIO=0)
+	[[ -n $PIN ]] && pin+=(GOMAXPROCS=2 taskset -c "$PIN")
 	local bin=$OUT/enetbench extra=()
 	[[ $impl == go* ]] && bin=$OUT/gobench
 	[[ $impl == gobp ]] && extra=(-busypoll "$BUSYPOLL")
@@ -130,6 +133,7 @@ if ! skip ratio; then
 			if [[ -n $BUSYPOLL ]]; then pair gobp "$w"; fi
 			if [[ -n $CPOOL ]]; then pair cpool "$w"; fi
 			if [[ -n $INTO ]]; then pair gointo "$w"; fi
+			if [[ -n $PLAIN ]]; then pair goplain "$w"; fi
 		done
 	done
 	ratio_table go
@@ -151,6 +155,11 @@ if ! skip ratio; then
 		echo "== the Go loops on ServiceInto (one event per call) instead of ServiceBatch (impl=gointo)"
 		ratio_table gointo
 	fi
+	if [[ -n $PLAIN ]]; then
+		echo
+		echo "== Go with ENet's own datagram I/O, one system call per datagram (ENETGO_BATCHIO=0, impl=goplain)"
+		ratio_table goplain
+	fi
 fi
 
 if ! skip pinned; then
@@ -161,9 +170,14 @@ if ! skip pinned; then
 	for round in $(seq 1 "$PINNED_ROUNDS"); do
 		for w in rel32 unrel32 rel1k pingpong; do
 			pair_cgo "$w"
+			if [[ -n $PLAIN ]]; then pair goplain "$w"; fi
 		done
 	done
 	ratio_table go
+	if [[ -n $PLAIN ]]; then
+		echo "-- Go with ENet's own datagram I/O (impl=goplain):"
+		ratio_table goplain
+	fi
 	echo "(one CPU does all the work of both processes, so a rate measures their CPU per message and per"
 	echo " wake-up, without the run-to-run swings of free placement, where the scheduler sometimes puts"
 	echo " both on one CPU and sometimes on two; raw lines in $RESULTS)"

@@ -110,6 +110,8 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		if (enet_socket_get_address(h->host->socket, &h->host->address) < 0)
 			h->host->address = addr;
 	}
+	if (enetgo_io_enabled())
+		enetgo_io_attach(h); /* without memory for it, plain I/O */
 	*err = 0;
 	return h;
 }
@@ -131,6 +133,7 @@ void enetgo_host_destroy(enetgo_host *h)
 		return;
 	enetgo_free_batch(h);
 	enet_host_destroy(h->host);
+	enetgo_io_detach(h);
 	close(h->wake_fd);
 	enet_free(h->events);
 	enet_free(h);
@@ -157,7 +160,17 @@ static int wait_hint(ENetHost *host)
 	return hint;
 }
 
+static int service(enetgo_host *h, int io);
+
 int enetgo_service(enetgo_host *h, int io)
+{
+	enetgo_io_begin(h);
+	int n = service(h, io);
+	enetgo_io_end(h);
+	return n;
+}
+
+static int service(enetgo_host *h, int io)
 {
 	ENetEvent ev;
 	int errors = 0;
@@ -234,13 +247,18 @@ int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
                         const uint8_t *arena, int io)
 {
 	enetgo_send_batch(h, recs, n, arena);
-	return enetgo_service(h, io);
+	enetgo_io_begin(h);
+	int got = service(h, io);
+	enetgo_io_end(h);
+	return got;
 }
 
 void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena)
 {
 	enetgo_send_batch(h, recs, n, arena);
+	enetgo_io_begin(h);
 	enet_host_flush(h->host);
+	enetgo_io_end(h);
 }
 
 static int64_t monotonic_ns(void)

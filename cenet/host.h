@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <enet/enet.h>
+#include "batchio.h"
 
 /* enetgo_event is one drained ENet event, flattened for Go. */
 typedef struct {
@@ -48,7 +49,22 @@ typedef struct {
 	int wait_hint_ms;          /* after an empty batch: how long ENet's timers
 	                              can wait (-1: no peers, nothing pending) */
 	int wake_fd;               /* eventfd that interrupts enetgo_wait */
+	struct enetgo_io *io;      /* batched datagram I/O (batchio.c), or NULL */
+	int rx_pending;            /* after a service call: datagrams read from the
+	                              socket and not yet given to ENet (a wait must
+	                              not sleep) */
 } enetgo_host;
+
+/* Batched datagram I/O (batchio.c). enetgo_io_attach gives h its batches
+ * (-1: out of memory, h keeps plain I/O); enetgo_io_detach frees them.
+ * Between enetgo_io_begin and enetgo_io_end on one thread, ENet's datagram
+ * I/O on h's socket is batched; enetgo_io_end sends what is queued and
+ * sets h->rx_pending. enetgo_io_read_stats copies the counters. */
+int enetgo_io_attach(enetgo_host *h);
+void enetgo_io_detach(enetgo_host *h);
+void enetgo_io_begin(enetgo_host *h);
+void enetgo_io_end(enetgo_host *h);
+void enetgo_io_read_stats(enetgo_host *h, enetgo_io_stats *out);
 
 /* enetgo_init initialises ENet with allocator callbacks: with pool
  * non-zero the small-block cache of alloc.h, otherwise plain malloc and

@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 			nrec++;
 			inflight++;
 		}
-		if (n == 0 && nrec == 0)
+		if (n == 0 && nrec == 0 && !h->rx_pending)
 			enetgo_wait(h->host->socket, h->wake_fd, 1000000, 0);
 	}
 	double secs = t - t0;

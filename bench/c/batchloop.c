@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 		int n = enetgo_send_service(h, recs, nrec, arena, 1);
 		nrec = 0;
 		used = 0;
-		if (n == 0) {
+		if (n == 0 && !h->rx_pending) {
 			enetgo_wait(h->host->socket, h->wake_fd, 100000000, 0);
 			continue;
 		}

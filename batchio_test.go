@@ -1,0 +1,152 @@
+package enet
+
+import (
+	"bytes"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Tests of the batched datagram I/O under ENet (cenet/batchio.c).
+
+// ioStatsOf reads h's batched I/O counters.
+func ioStatsOf(h *Host) ioStats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return hostIOStats(h.c)
+}
+
+// settle services both hosts of p for d so that handshake and
+// acknowledgement traffic is over.
+func settle(t *testing.T, p *pair, d time.Duration) {
+	t.Helper()
+	pumpFor(t, d, func(*Host, Event) {}, p.srv, p.cli)
+}
+
+// TestBatchIOMovesBurstsInBatches sends a burst of 64 datagrams (1000-byte
+// unreliable packets, one per datagram) and checks that the client sent
+// them with a few sendmmsg calls, the server read them with a few recvmmsg
+// calls, and every packet arrived whole and in order.
+func TestBatchIOMovesBurstsInBatches(t *testing.T) {
+	p := newPair(t, 1)
+	settle(t, p, 50*time.Millisecond)
+	cli0, srv0 := ioStatsOf(p.cli), ioStatsOf(p.srv)
+	require.NotZero(t, srv0.rxCalls, "the server's service calls read through the batched path (is enet_socket_receive interposed?)")
+
+	const n = 64
+	for i := range n {
+		require.NoError(t, p.cp.Send(0, batchPayload(i, 1000), 0))
+	}
+	require.NoError(t, p.cli.Flush())
+	cli1 := ioStatsOf(p.cli)
+	sent := cli1.txDatagrams - cli0.txDatagrams
+	calls := cli1.txCalls - cli0.txCalls
+	assert.GreaterOrEqual(t, sent, uint64(n), "each 1000-byte packet is a datagram")
+	assert.LessOrEqual(t, calls, uint64(4), "%d datagrams in %d sendmmsg calls", sent, calls)
+	assert.Zero(t, cli1.txErrors)
+
+	evs := make([]Event, 128)
+	got, _ := collectBatches(t, p.srv, evs, make([]byte, 0, 256<<10), n)
+	for i, b := range got {
+		assert.True(t, bytes.Equal(batchPayload(i, 1000), b), "packet %d", i)
+	}
+	srv1 := ioStatsOf(p.srv)
+	read := srv1.rxDatagrams - srv0.rxDatagrams
+	rcalls := srv1.rxCalls - srv0.rxCalls
+	assert.GreaterOrEqual(t, read, uint64(n))
+	// 16 per call, plus the calls that found the socket empty.
+	assert.Less(t, rcalls, read/4, "%d datagrams in %d recvmmsg calls", read, rcalls)
+}
+
+// TestBatchIOServesDatagramsLeftInBatch makes ENet stop reading with
+// datagrams left in the read batch and the socket empty: junk datagrams
+// ENet ignores, then a packet from the client, read 6 per recvmmsg after
+// the first read (which goes straight to ENet). ENet stops after 256
+// datagrams; the last 3, the packet among them, are no longer in the socket
+// to end a wait, so Service must serve them without waiting (the wait's
+// hint is 5 s here).
+func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
+	p := newPair(t, 1)
+	require.NoError(t, p.sp.PingInterval(10*time.Second))
+	require.NoError(t, p.cp.PingInterval(10*time.Second))
+	settle(t, p, 100*time.Millisecond)
+
+	const batch = 6
+	old := setIORxBatch(batch)
+	t.Cleanup(func() { setIORxBatch(old) })
+	reads := 1 + batch*((255+batch-1)/batch) // datagrams read by the time ENet took 256
+	require.Greater(t, reads, 256, "some are left in the batch")
+
+	junk, err := net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p.srv.LocalPort()})
+	require.NoError(t, err)
+	defer junk.Close()
+	// Peer ID 0xFFF (no peer) and no command: ENet reads and drops it.
+	for range reads - 1 {
+		_, err := junk.Write([]byte{0x0f, 0xff, 0, 0})
+		require.NoError(t, err)
+	}
+	require.NoError(t, p.cp.Send(0, []byte("after the junk"), 0))
+	require.NoError(t, p.cli.Flush())
+
+	before := ioStatsOf(p.srv)
+	start := time.Now()
+	ev, err := p.srv.Service(5 * time.Second)
+	took := time.Since(start)
+	require.NoError(t, err)
+	require.Equal(t, EventReceive, ev.Type, "after %v", took)
+	data, err := ev.Peer.Packet()
+	require.NoError(t, err)
+	assert.Equal(t, "after the junk", string(data))
+	assert.Less(t, took, 2*time.Second, "the packet left in the read batch was served without waiting")
+	after := ioStatsOf(p.srv)
+	assert.Equal(t, uint64(reads), after.rxDatagrams-before.rxDatagrams, "every datagram was read once")
+}
+
+// TestBatchIOTruncatedDatagrams checks that a datagram longer than ENet's
+// 4096-byte buffer is refused as ENet's own recvmsg refuses it (one
+// service error each) and that the datagrams around it are still served.
+func TestBatchIOTruncatedDatagrams(t *testing.T) {
+	p := newPair(t, 1)
+	settle(t, p, 50*time.Millisecond)
+	errs0 := p.srv.Statistic(HostServiceErrors)
+
+	junk, err := net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p.srv.LocalPort()})
+	require.NoError(t, err)
+	defer junk.Close()
+	require.NoError(t, p.cp.Send(0, []byte("before"), 0))
+	require.NoError(t, p.cli.Flush())
+	for range 3 {
+		_, err := junk.Write(make([]byte, 5000))
+		require.NoError(t, err)
+	}
+	require.NoError(t, p.cp.Send(0, []byte("after"), 0))
+	require.NoError(t, p.cli.Flush())
+
+	var got []string
+	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
+		if h == p.srv && ev.Type == EventReceive {
+			data, err := ev.Peer.Packet()
+			require.NoError(t, err)
+			got = append(got, string(data))
+		}
+		return len(got) == 2
+	}, p.srv, p.cli)
+	assert.Equal(t, []string{"before", "after"}, got)
+	assert.Equal(t, uint64(3), p.srv.Statistic(HostServiceErrors)-errs0)
+}
+
+// TestBatchIOOff checks that ENETGO_BATCHIO=0 gives hosts created after it
+// ENet's own datagram I/O, which still works.
+func TestBatchIOOff(t *testing.T) {
+	t.Setenv("ENETGO_BATCHIO", "0")
+	p := newPair(t, 1)
+	require.NoError(t, p.cp.Send(0, []byte("plain"), FlagReliable))
+	ev, data := receive(t, p.srv, p.cli)
+	require.Equal(t, EventReceive, ev.Type)
+	assert.Equal(t, "plain", string(data))
+	assert.Equal(t, ioStats{}, ioStatsOf(p.srv))
+	assert.Equal(t, ioStats{}, ioStatsOf(p.cli))
+}

@@ -1,0 +1,335 @@
+/* Batched datagram I/O under ENet. Written for this project.
+ *
+ * ENet moves every datagram with its own system call: enet_socket_send
+ * once per datagram it builds, enet_socket_receive once per datagram it
+ * reads, until the socket says EAGAIN. A server answering many peers (or
+ * one peer with large packets) makes one sendmsg(2) and one recvmsg(2) per
+ * datagram; on this machine's loopback the call itself costs about 0.7 µs
+ * of a 3 µs sendmsg and 0.3 µs of a 0.9 µs recvmsg, which sendmmsg(2) and
+ * recvmmsg(2) pay once per batch (BENCHMARKS.md "Session 8").
+ *
+ * This file defines enet_socket_send and enet_socket_receive. A shared
+ * libenet calls its own exported functions through its PLT, so the
+ * dynamic linker binds those calls to the definitions in the executable:
+ * ENet's protocol code runs unchanged and its datagrams go through here.
+ * Both are weak, so linking a static libenet keeps ENet's own and nothing
+ * else changes.
+ *
+ * Batching is active only inside the binding's service calls
+ * (enetgo_io_begin .. enetgo_io_end on the calling thread, for the host
+ * whose socket ENet uses); every other call, from any thread or any other
+ * host, goes straight to the socket as ENet's would, with the same
+ * results. Inside a service call:
+ *   - a sent datagram is copied into the host's send batch (ENet may free
+ *     the packet it came from as soon as the call returns) and reported
+ *     sent in full; the batch goes out with sendmmsg when it is full, when
+ *     ENet turns to reading the socket (so replies leave before the next
+ *     datagrams are read, in the order ENet produced them) and when the
+ *     service call ends. A datagram the kernel refuses is lost, as UDP
+ *     may lose it anyway, and counted (tx_errors and the host's service
+ *     errors, where ENet would have failed the service call).
+ *   - a receive takes the next datagram of the host's receive batch,
+ *     reading a new batch with recvmmsg when it is used up; EAGAIN, an
+ *     error and a truncated datagram give ENet what recvmsg would have.
+ *     ENet stops reading early after 256 datagrams or on a connect or
+ *     disconnect; datagrams left in the batch are kept for the next call
+ *     and rx_pending tells the waits not to sleep on them. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <enet/enet.h>
+#include "batchio.h"
+#include "host.h"
+
+struct enetgo_io {
+	/* receive batch: datagrams rx_next..rx_count-1 are not yet given to ENet */
+	int rx_next, rx_count;
+	int rx_burst; /* the last read found a datagram: read the next with recvmmsg */
+	struct mmsghdr rx_msgs[ENETGO_IO_RX_SLOTS];
+	struct iovec rx_iov[ENETGO_IO_RX_SLOTS];
+	struct sockaddr_in rx_addr[ENETGO_IO_RX_SLOTS];
+	/* send batch: tx_count datagrams, back to back in tx_buf */
+	int tx_count;
+	size_t tx_used;
+	struct mmsghdr tx_msgs[ENETGO_IO_TX_SLOTS];
+	struct iovec tx_iov[ENETGO_IO_TX_SLOTS];
+	struct sockaddr_in tx_addr[ENETGO_IO_TX_SLOTS];
+	enetgo_io_stats stats;
+	uint8_t tx_buf[ENETGO_IO_TX_BYTES];
+	uint8_t rx_buf[ENETGO_IO_RX_SLOTS][ENETGO_IO_SLOT];
+};
+
+/* Datagrams asked of each recvmmsg (1..ENETGO_IO_RX_SLOTS); tests lower it
+ * to leave datagrams in a batch when ENet stops reading. */
+int enetgo_io_rx_batch = ENETGO_IO_RX_SLOTS;
+
+/* The host whose service call is running on this thread, if any. */
+static __thread enetgo_host *io_host;
+
+int enetgo_io_enabled(void)
+{
+	const char *v = getenv("ENETGO_BATCHIO");
+	return v == NULL || strcmp(v, "0") != 0;
+}
+
+int enetgo_io_attach(enetgo_host *h)
+{
+	struct enetgo_io *io = malloc(sizeof *io);
+	if (io == NULL)
+		return -1;
+	for (int i = 0; i < ENETGO_IO_RX_SLOTS; i++) {
+		io->rx_iov[i].iov_base = io->rx_buf[i];
+		io->rx_iov[i].iov_len = ENETGO_IO_SLOT;
+		struct msghdr *m = &io->rx_msgs[i].msg_hdr;
+		memset(m, 0, sizeof *m);
+		m->msg_name = &io->rx_addr[i];
+		m->msg_namelen = sizeof io->rx_addr[i];
+		m->msg_iov = &io->rx_iov[i];
+		m->msg_iovlen = 1;
+	}
+	io->rx_next = io->rx_count = 0;
+	io->tx_count = 0;
+	io->tx_used = 0;
+	memset(&io->stats, 0, sizeof io->stats);
+	h->io = io;
+	h->rx_pending = 0;
+	return 0;
+}
+
+void enetgo_io_detach(enetgo_host *h)
+{
+	free(h->io);
+	h->io = NULL;
+	h->rx_pending = 0;
+}
+
+/* flush sends the send batch: sendmmsg until every datagram went or was
+ * refused (a refused one is skipped; EAGAIN for one is a full socket
+ * buffer, where ENet's send would have returned 0 and lost it too). */
+static void flush(enetgo_host *h)
+{
+	struct enetgo_io *io = h->io;
+	int sock = h->host->socket, done = 0;
+	size_t off = 0;
+	for (int i = 0; i < io->tx_count; i++) {
+		io->tx_iov[i].iov_base = io->tx_buf + off;
+		off += io->tx_iov[i].iov_len;
+		io->tx_msgs[i].msg_hdr.msg_iov = &io->tx_iov[i];
+		io->tx_msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (io->tx_count == 1) {
+		/* One datagram (a reply, an acknowledgement): sendmsg is cheaper. */
+		ssize_t r;
+		do
+			r = sendmsg(sock, &io->tx_msgs[0].msg_hdr, MSG_NOSIGNAL);
+		while (r < 0 && errno == EINTR);
+		io->stats.tx_calls++;
+		if (r < 0) {
+			io->stats.tx_errors++;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				h->service_errors++;
+		} else {
+			io->stats.tx_datagrams++;
+		}
+		done = 1;
+	}
+	while (done < io->tx_count) {
+		int r = sendmmsg(sock, &io->tx_msgs[done], (unsigned)(io->tx_count - done), MSG_NOSIGNAL);
+		io->stats.tx_calls++;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			io->stats.tx_errors++;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				h->service_errors++;
+			done++;
+			continue;
+		}
+		io->stats.tx_datagrams += (uint64_t)r;
+		done += r;
+	}
+	io->tx_count = 0;
+	io->tx_used = 0;
+}
+
+void enetgo_io_begin(enetgo_host *h)
+{
+	if (h->io != NULL) {
+		h->io->rx_burst = 0;
+		io_host = h;
+	}
+}
+
+void enetgo_io_end(enetgo_host *h)
+{
+	if (h->io == NULL)
+		return;
+	if (h->io->tx_count > 0)
+		flush(h);
+	h->rx_pending = h->io->rx_next < h->io->rx_count;
+	io_host = NULL;
+}
+
+void enetgo_io_read_stats(enetgo_host *h, enetgo_io_stats *out)
+{
+	if (h->io != NULL)
+		*out = h->io->stats;
+	else
+		memset(out, 0, sizeof *out);
+}
+
+/* batching returns the calling thread's batching host if it owns sock. */
+static inline enetgo_host *batching(ENetSocket sock)
+{
+	enetgo_host *h = io_host;
+	return h != NULL && h->host->socket == sock ? h : NULL;
+}
+
+/* plain_send and plain_receive are what ENet's own functions do (one
+ * sendmsg or recvmsg, MSG_NOSIGNAL, IPv4, EAGAIN as 0, a truncated
+ * datagram as -1): the path of every call outside a batching service. */
+static int plain_send(ENetSocket sock, const ENetAddress *addr, const ENetBuffer *bufs, size_t n)
+{
+	struct sockaddr_in sin;
+	struct msghdr m;
+	memset(&m, 0, sizeof m);
+	if (addr != NULL) {
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(addr->port);
+		sin.sin_addr.s_addr = addr->host;
+		m.msg_name = &sin;
+		m.msg_namelen = sizeof sin;
+	}
+	m.msg_iov = (struct iovec *)bufs; /* ENetBuffer is laid out as struct iovec on Unix */
+	m.msg_iovlen = n;
+	ssize_t r = sendmsg(sock, &m, MSG_NOSIGNAL);
+	if (r < 0)
+		return errno == EWOULDBLOCK || errno == EAGAIN ? 0 : -1;
+	return (int)r;
+}
+
+static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, size_t n)
+{
+	struct sockaddr_in sin;
+	struct msghdr m;
+	memset(&m, 0, sizeof m);
+	if (addr != NULL) {
+		m.msg_name = &sin;
+		m.msg_namelen = sizeof sin;
+	}
+	m.msg_iov = (struct iovec *)bufs;
+	m.msg_iovlen = n;
+	ssize_t r = recvmsg(sock, &m, MSG_NOSIGNAL);
+	if (r < 0)
+		return errno == EWOULDBLOCK || errno == EAGAIN ? 0 : -1;
+	if (m.msg_flags & MSG_TRUNC)
+		return -1;
+	if (addr != NULL) {
+		addr->host = sin.sin_addr.s_addr;
+		addr->port = ntohs(sin.sin_port);
+	}
+	return (int)r;
+}
+
+__attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *addr,
+                                           const ENetBuffer *bufs, size_t n)
+{
+	enetgo_host *h = batching(sock);
+	if (h == NULL || addr == NULL)
+		return plain_send(sock, addr, bufs, n);
+	struct enetgo_io *io = h->io;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += bufs[i].dataLength;
+	if (total > ENETGO_IO_SLOT) {
+		if (io->tx_count > 0)
+			flush(h);
+		return plain_send(sock, addr, bufs, n);
+	}
+	if (io->tx_count == ENETGO_IO_TX_SLOTS || io->tx_used + total > ENETGO_IO_TX_BYTES)
+		flush(h);
+	int i = io->tx_count++;
+	uint8_t *p = io->tx_buf + io->tx_used;
+	for (size_t k = 0; k < n; k++) {
+		memcpy(p, bufs[k].data, bufs[k].dataLength);
+		p += bufs[k].dataLength;
+	}
+	io->tx_used += total;
+	io->tx_iov[i].iov_len = total;
+	struct sockaddr_in *sin = &io->tx_addr[i];
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(addr->port);
+	sin->sin_addr.s_addr = addr->host;
+	struct msghdr *m = &io->tx_msgs[i].msg_hdr;
+	memset(m, 0, sizeof *m);
+	m->msg_name = sin;
+	m->msg_namelen = sizeof *sin;
+	return (int)total;
+}
+
+__attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr,
+                                              ENetBuffer *bufs, size_t n)
+{
+	enetgo_host *h = batching(sock);
+	if (h == NULL || n != 1)
+		return plain_receive(sock, addr, bufs, n);
+	struct enetgo_io *io = h->io;
+	if (io->tx_count > 0)
+		flush(h); /* what ENet sent so far leaves before it reads on */
+	if (io->rx_next == io->rx_count && !io->rx_burst) {
+		/* The first read of a service call goes straight into ENet's
+		 * buffer, as ENet's own would: most calls of a quiet host find
+		 * one datagram or none, which recvmmsg would only make dearer.
+		 * Once a read finds one, more may be waiting: read them in
+		 * batches until the socket is empty. */
+		int r;
+		do
+			r = plain_receive(sock, addr, bufs, n);
+		while (r < 0 && errno == EINTR);
+		io->stats.rx_calls++;
+		if (r != 0) {
+			io->rx_burst = 1;
+			if (r > 0)
+				io->stats.rx_datagrams++;
+		}
+		return r;
+	}
+	if (io->rx_next == io->rx_count) {
+		/* The kernel rewrites msg_namelen and msg_flags of the entries
+		 * it fills; the rest of each entry stays as enetgo_io_attach set it. */
+		for (int i = 0; i < io->rx_count; i++) {
+			io->rx_msgs[i].msg_hdr.msg_namelen = sizeof io->rx_addr[i];
+			io->rx_msgs[i].msg_hdr.msg_flags = 0;
+		}
+		int r, want = enetgo_io_rx_batch;
+		if (want < 1 || want > ENETGO_IO_RX_SLOTS)
+			want = ENETGO_IO_RX_SLOTS;
+		do
+			r = recvmmsg(sock, io->rx_msgs, (unsigned)want, MSG_NOSIGNAL, NULL);
+		while (r < 0 && errno == EINTR);
+		io->stats.rx_calls++;
+		io->rx_next = 0;
+		io->rx_count = r > 0 ? r : 0;
+		if (r <= 0) {
+			io->rx_burst = 0;
+			return r < 0 && errno != EWOULDBLOCK && errno != EAGAIN ? -1 : 0;
+		}
+		io->stats.rx_datagrams += (uint64_t)r;
+	}
+	int i = io->rx_next++;
+	struct mmsghdr *mm = &io->rx_msgs[i];
+	size_t len = mm->msg_len;
+	if ((mm->msg_hdr.msg_flags & MSG_TRUNC) || len > bufs[0].dataLength)
+		return -1; /* as recvmsg into ENet's buffer: too long, consumed */
+	memcpy(bufs[0].data, io->rx_buf[i], len);
+	if (addr != NULL) {
+		addr->host = io->rx_addr[i].sin_addr.s_addr;
+		addr->port = ntohs(io->rx_addr[i].sin_port);
+	}
+	return (int)len;
+}
