@@ -64,6 +64,24 @@
 // ENETGO_ALLOCATOR=malloc before the first host is created to have ENet use
 // plain malloc and free instead.
 //
+// # Datagram I/O
+//
+// C ENet makes one sendmsg per datagram it sends and one recvmsg per
+// datagram it reads. This package defines ENet's enet_socket_send and
+// enet_socket_receive itself, and the shared libenet calls those in place of
+// its own. Inside the package's service and flush calls, datagrams ENet
+// sends are collected and leave with one sendmmsg per batch (before ENet
+// reads the socket, and when the call returns), and reads after the first
+// of a call come in recvmmsg batches of up to 16: a server answering many
+// peers, or moving large packets, makes one system call per batch instead
+// of one per datagram. ENet sees the same bytes, addresses and results
+// (EAGAIN, an oversized datagram) as from its own functions, and every other
+// call, from any thread or library, goes straight to the socket as ENet's
+// would. Each host keeps about 130 KiB of address space for its batches. A
+// statically linked libenet keeps ENet's own I/O; set the environment
+// variable ENETGO_BATCHIO=0 before creating a host to have that host use it
+// too.
+//
 // # Godot mapping
 //
 //	Godot ENetConnection           this package

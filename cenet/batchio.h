@@ -10,6 +10,9 @@
  * ENETGO_IO_TX_SLOTS datagrams or ENETGO_IO_TX_BYTES bytes are sent per
  * sendmmsg(2). */
 #define ENETGO_IO_SLOT 4096
+#ifndef ENETGO_IO_DIRECT
+#define ENETGO_IO_DIRECT 8 /* datagrams per call or step moved one by one first */
+#endif
 #define ENETGO_IO_RX_SLOTS 16
 #define ENETGO_IO_TX_SLOTS 32
 #define ENETGO_IO_TX_BYTES (64 * 1024)

@@ -185,7 +185,15 @@ static int service(enetgo_host *h, int io)
 		 * before it sends the acknowledgements it queued or reads the
 		 * rest of the socket, so after those the next call serves
 		 * again. */
-		int r = io ? enet_host_service(h->host, &ev, 0) : enet_host_check_events(h->host, &ev);
+		int r;
+		if (io) {
+			r = enet_host_service(h->host, &ev, 0);
+			/* What the pass sent (the acknowledgements of what it
+			 * read) leaves now, not after the batch is taken. */
+			enetgo_io_flush(h);
+		} else {
+			r = enet_host_check_events(h->host, &ev);
+		}
 		if (r > 0 && ev.type == ENET_EVENT_TYPE_RECEIVE)
 			io = 0;
 		if (r < 0) {

@@ -64,6 +64,7 @@ int enetgo_io_attach(enetgo_host *h);
 void enetgo_io_detach(enetgo_host *h);
 void enetgo_io_begin(enetgo_host *h);
 void enetgo_io_end(enetgo_host *h);
+void enetgo_io_flush(enetgo_host *h); /* sends what is queued, now */
 void enetgo_io_read_stats(enetgo_host *h, enetgo_io_stats *out);
 
 /* enetgo_init initialises ENet with allocator callbacks: with pool
