@@ -139,6 +139,10 @@ type ioStats struct {
 	rxCalls, rxDatagrams, txCalls, txDatagrams, txErrors uint64
 }
 
+// ioDirect is how many datagrams of a send step, and reads of a service
+// call, the batched I/O moves one by one before it batches the rest.
+const ioDirect = C.ENETGO_IO_DIRECT
+
 // setIORxBatch sets how many datagrams each recvmmsg asks for and returns
 // the previous value (a test instrument: no host may be serving).
 func setIORxBatch(n int) int {
