@@ -15,25 +15,30 @@
  * Both are weak, so linking a static libenet keeps ENet's own and nothing
  * else changes.
  *
- * Batching is active only inside the binding's service calls
+ * Batching is active only inside the binding's service and flush calls
  * (enetgo_io_begin .. enetgo_io_end on the calling thread, for the host
  * whose socket ENet uses); every other call, from any thread or any other
  * host, goes straight to the socket as ENet's would, with the same
- * results. Inside a service call:
- *   - a sent datagram is copied into the host's send batch (ENet may free
- *     the packet it came from as soon as the call returns) and reported
- *     sent in full; the batch goes out with sendmmsg when it is full, when
- *     ENet turns to reading the socket (so replies leave before the next
- *     datagrams are read, in the order ENet produced them) and when the
- *     service call ends. A datagram the kernel refuses is lost, as UDP
- *     may lose it anyway, and counted (tx_errors and the host's service
- *     errors, where ENet would have failed the service call).
- *   - a receive takes the next datagram of the host's receive batch,
- *     reading a new batch with recvmmsg when it is used up; EAGAIN, an
- *     error and a truncated datagram give ENet what recvmsg would have.
- *     ENet stops reading early after 256 datagrams or on a connect or
- *     disconnect; datagrams left in the batch are kept for the next call
- *     and rx_pending tells the waits not to sleep on them. */
+ * results. Inside such a call:
+ *   - the first ENETGO_IO_DIRECT datagrams of a send step (what ENet sends
+ *     between two reads of the socket) leave at once with sendmsg, as
+ *     ENet's own would: a peer on another core starts on them while ENet
+ *     builds the rest. Later ones are copied into the host's send batch
+ *     (ENet may free the packet they came from as soon as the call
+ *     returns) and reported sent in full; the batch goes out with sendmmsg
+ *     when it is full, when ENet turns to reading the socket (so replies
+ *     leave before the next datagrams are read, in the order ENet produced
+ *     them), when the service pass returns and when the call ends. A
+ *     datagram the kernel refuses is lost, as UDP may lose it anyway, and
+ *     counted (tx_errors, and the host's service errors where ENet would
+ *     have failed the service call).
+ *   - the first ENETGO_IO_DIRECT reads of a call go straight into ENet's
+ *     buffer with recvmsg; after that a read takes the next datagram of
+ *     the host's receive batch, reading a new batch with recvmmsg when it
+ *     is used up. EAGAIN, an error and a truncated datagram give ENet what
+ *     recvmsg would have. ENet stops reading early after 256 datagrams or
+ *     on a connect or disconnect; datagrams left in the batch are kept for
+ *     the next call and rx_pending tells the waits not to sleep on them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -318,11 +323,9 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 		 * ping-pong round trip on one CPU), and a peer on another core
 		 * keeps sending while they are handled. Once ENETGO_IO_DIRECT
 		 * reads found a datagram, more are likely waiting: read them
-		 * in batches until the socket is empty. */
-		int r;
-		do
-			r = plain_receive(sock, addr, bufs, n);
-		while (r < 0 && errno == EINTR);
+		 * in batches until the socket is empty. (Like ENet's own read,
+		 * this one reports EINTR as an error.) */
+		int r = plain_receive(sock, addr, bufs, n);
 		io->stats.rx_calls++;
 		if (r != 0) {
 			io->rx_burst++;
