@@ -21,9 +21,9 @@
  * I/O (the calls ENet made while the host was not in a batching call go
  * straight to the socket and are not counted). */
 typedef struct {
-	uint64_t rx_calls;     /* recvmmsg calls, including those finding nothing */
+	uint64_t rx_calls;     /* recvmsg and recvmmsg calls, including those finding nothing */
 	uint64_t rx_datagrams; /* datagrams they read */
-	uint64_t tx_calls;     /* sendmmsg calls */
+	uint64_t tx_calls;     /* sendmsg and sendmmsg calls */
 	uint64_t tx_datagrams; /* datagrams they sent */
 	uint64_t tx_errors;    /* datagrams the kernel refused (lost, as UDP) */
 } enetgo_io_stats;
@@ -34,10 +34,11 @@ struct enetgo_io;
  * (default ENETGO_IO_RX_SLOTS; a test instrument). */
 extern int enetgo_io_rx_batch;
 
-/* enetgo_io_enabled reports whether batching is on for hosts created from
- * now: it is unless the environment sets ENETGO_BATCHIO=0, and only where
- * ENet's enet_socket_send and enet_socket_receive resolve to this file's
- * (a shared libenet calling them through its PLT, as Debian's does). */
+/* enetgo_io_enabled reports whether hosts created from now get batched
+ * I/O: they do unless the environment sets ENETGO_BATCHIO=0. It takes
+ * effect only where ENet's calls to enet_socket_send and
+ * enet_socket_receive resolve to batchio.c's (a shared libenet calling
+ * them through its PLT, as Debian's does); elsewhere ENet's own run. */
 int enetgo_io_enabled(void);
 
 #endif

@@ -255,10 +255,7 @@ int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
                         const uint8_t *arena, int io)
 {
 	enetgo_send_batch(h, recs, n, arena);
-	enetgo_io_begin(h);
-	int got = service(h, io);
-	enetgo_io_end(h);
-	return got;
+	return enetgo_service(h, io);
 }
 
 void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const uint8_t *arena)
