@@ -127,22 +127,6 @@ static void flush(enetgo_host *h)
 		io->tx_msgs[i].msg_hdr.msg_iov = &io->tx_iov[i];
 		io->tx_msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	if (io->tx_count == 1) {
-		/* One datagram (a reply, an acknowledgement): sendmsg is cheaper. */
-		ssize_t r;
-		do
-			r = sendmsg(sock, &io->tx_msgs[0].msg_hdr, MSG_NOSIGNAL);
-		while (r < 0 && errno == EINTR);
-		io->stats.tx_calls++;
-		if (r < 0) {
-			io->stats.tx_errors++;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				h->service_errors++;
-		} else {
-			io->stats.tx_datagrams++;
-		}
-		done = 1;
-	}
 	while (done < io->tx_count) {
 		int r = sendmmsg(sock, &io->tx_msgs[done], (unsigned)(io->tx_count - done), MSG_NOSIGNAL);
 		io->stats.tx_calls++;
@@ -210,6 +194,15 @@ static inline enetgo_host *batching(ENetSocket sock)
 	return h != NULL && h->host->socket == sock ? h : NULL;
 }
 
+/* to_sin fills sin with ENet's IPv4 address (host in network order). */
+static void to_sin(struct sockaddr_in *sin, const ENetAddress *addr)
+{
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(addr->port);
+	sin->sin_addr.s_addr = addr->host;
+}
+
 /* plain_send and plain_receive are what ENet's own functions do (one
  * sendmsg or recvmsg, MSG_NOSIGNAL, IPv4, EAGAIN as 0, a truncated
  * datagram as -1): the path of every call outside a batching service. */
@@ -219,10 +212,7 @@ static int plain_send(ENetSocket sock, const ENetAddress *addr, const ENetBuffer
 	struct msghdr m;
 	memset(&m, 0, sizeof m);
 	if (addr != NULL) {
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(addr->port);
-		sin.sin_addr.s_addr = addr->host;
+		to_sin(&sin, addr);
 		m.msg_name = &sin;
 		m.msg_namelen = sizeof sin;
 	}
@@ -296,10 +286,7 @@ __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *a
 	io->tx_used += total;
 	io->tx_iov[i].iov_len = total;
 	struct sockaddr_in *sin = &io->tx_addr[i];
-	memset(sin, 0, sizeof *sin);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(addr->port);
-	sin->sin_addr.s_addr = addr->host;
+	to_sin(sin, addr);
 	struct msghdr *m = &io->tx_msgs[i].msg_hdr;
 	memset(m, 0, sizeof *m);
 	m->msg_name = sin;
