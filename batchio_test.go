@@ -107,6 +107,38 @@ func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
 	assert.Equal(t, uint64(reads), after.rxDatagrams-before.rxDatagrams, "every datagram was read once")
 }
 
+// TestBatchIOKnownEmptySocket sends one datagram at a time and checks that
+// a service call reads it with one system call: the direct read asks for
+// two datagrams, learns that the socket held only this one, and answers
+// the read that would end ENet's receive loop with EAGAIN itself (ENet's
+// own I/O makes two calls: the datagram, then EAGAIN).
+func TestBatchIOKnownEmptySocket(t *testing.T) {
+	p := newPair(t, 1)
+	require.NoError(t, p.sp.PingInterval(10*time.Second))
+	require.NoError(t, p.cp.PingInterval(10*time.Second))
+	settle(t, p, 100*time.Millisecond)
+
+	const rounds = 40
+	before := ioStatsOf(p.srv)
+	for i := range rounds {
+		require.NoError(t, p.cp.Send(0, batchPayload(i, 100), 0)) // unreliable: no acknowledgement
+		require.NoError(t, p.cli.Flush())
+		require.Eventually(t, func() bool { return socketReadable(uintptr(p.srv.sockFD)) }, 2*time.Second, 100*time.Microsecond,
+			"datagram %d in the server's socket", i)
+		ev, err := p.srv.Service(time.Second)
+		require.NoError(t, err)
+		require.Equal(t, EventReceive, ev.Type, "round %d", i)
+		data, err := ev.Peer.Packet()
+		require.NoError(t, err)
+		assert.Equal(t, batchPayload(i, 100), data, "round %d", i)
+	}
+	after := ioStatsOf(p.srv)
+	assert.Equal(t, uint64(rounds), after.rxDatagrams-before.rxDatagrams)
+	// A spare call or two for a stray datagram; two per round without
+	// the known-empty answer.
+	assert.LessOrEqual(t, after.rxCalls-before.rxCalls, uint64(rounds+2), "read system calls for %d datagrams", rounds)
+}
+
 // TestBatchIOTruncatedDatagrams checks that a datagram longer than ENet's
 // 4096-byte buffer is refused as ENet's own recvmsg refuses it (one
 // service error each) and that the datagrams around it are still served.

@@ -36,7 +36,7 @@
 // Host and Peer methods are safe for concurrent use. One mutex per host
 // guards every C call on that host and its peers, and no C call blocks while
 // holding it. While Service waits it holds no lock: it sleeps in C, in
-// ppoll on the ENet socket as C ENet's own loop does, keeping its OS
+// poll on the ENet socket as C ENet's own loop does, keeping its OS
 // thread. In a process with more than GOMAXPROCS-1 hosts, every host waits
 // on a duplicate of its socket through Go's netpoller instead, so runnable
 // goroutines always find a free P. A Send from another goroutine, or Destroy, wakes a

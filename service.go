@@ -18,7 +18,7 @@ import (
 // Peer.Packet. Use ServiceInto to take packets straight from the event
 // instead.
 //
-// While it waits, Service holds no lock: it sleeps in C, in ppoll(2) on
+// While it waits, Service holds no lock: it sleeps in C, in poll(2) on
 // the host's socket, as a C ENet program sleeps in enet_host_service, so
 // the waiting goroutine holds its OS thread. A Send from another goroutine
 // wakes it so the packet goes out at once, and Destroy wakes it to return.
@@ -304,7 +304,7 @@ const (
 // deadline passes, or, with hint >= 0, ENet's timers need a service after
 // hint. It reports false, without sleeping, once deadline has passed.
 //
-// It sleeps in C when it can, in ppoll(2) on the socket and the host's
+// It sleeps in C when it can, in poll(2) on the socket and the host's
 // eventfd, as a C ENet program sleeps in enet_host_service: parking the
 // goroutine in Go's netpoller instead idles every P when the host is the
 // process's only work, and the next system call then wakes the runtime's

@@ -137,6 +137,30 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 	assert.Zero(t, liveHosts.Load())
 }
 
+// TestWaitInCTimeouts checks that a Service asleep in C on an idle host
+// returns after its timeout, neither early nor much late, for a timeout
+// under a millisecond, one with a fraction of a millisecond (the whole
+// milliseconds go to poll, the rest to ppoll) and a longer one.
+func TestWaitInCTimeouts(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("with GOMAXPROCS 1 every host waits in the netpoller")
+	}
+	h, err := CreateHost(HostConfig{MaxPeers: 1, MaxChannels: 1})
+	require.NoError(t, err)
+	defer h.Destroy()
+	for _, d := range []time.Duration{300 * time.Microsecond, 2500 * time.Microsecond, 30 * time.Millisecond} {
+		for range 3 {
+			start := time.Now()
+			ev, err := h.Service(d)
+			took := time.Since(start)
+			require.NoError(t, err)
+			assert.Equal(t, EventNone, ev.Type)
+			assert.GreaterOrEqual(t, took, d, "Service(%v) returned early", d)
+			assert.Less(t, took, d+250*time.Millisecond, "Service(%v) overslept", d)
+		}
+	}
+}
+
 // serviceUntil services h until an event of type want (pumpUntil's),
 // failing after 5 s.
 func serviceUntil(t *testing.T, h *Host, want EventType) Event {

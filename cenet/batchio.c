@@ -32,13 +32,18 @@
  *     datagram the kernel refuses is lost, as UDP may lose it anyway, and
  *     counted (tx_errors, and the host's service errors where ENet would
  *     have failed the service call).
- *   - the first ENETGO_IO_DIRECT reads of a call go straight into ENet's
- *     buffer with recvmsg; after that a read takes the next datagram of
- *     the host's receive batch, reading a new batch with recvmmsg when it
- *     is used up. EAGAIN, an error and a truncated datagram give ENet what
- *     recvmsg would have. ENet stops reading early after 256 datagrams or
- *     on a connect or disconnect; datagrams left in the batch are kept for
- *     the next call and rx_pending tells the waits not to sleep on them. */
+ *   - the first ENETGO_IO_DIRECT datagrams of a call are read straight
+ *     into ENet's buffer, by a recvmmsg that asks for two: the second, if
+ *     any, waits in the receive batch, and when there was none the read
+ *     that would end ENet's receive loop with EAGAIN is answered without
+ *     a system call (the socket was empty a moment before; what came since
+ *     is still in it for the next pass or wait). After that a read takes
+ *     the next datagram of the host's receive batch, reading a new batch
+ *     with recvmmsg when it is used up. EAGAIN, an error and a truncated
+ *     datagram give ENet what recvmsg would have. ENet stops reading early
+ *     after 256 datagrams or on a connect or disconnect; datagrams left in
+ *     the batch are kept for the next call and rx_pending tells the waits
+ *     not to sleep on them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -52,7 +57,10 @@
 struct enetgo_io {
 	/* receive batch: datagrams rx_next..rx_count-1 are not yet given to ENet */
 	int rx_next, rx_count;
-	int rx_burst; /* reads of this call that found a datagram, up to ENETGO_IO_DIRECT */
+	int rx_burst; /* datagrams this call read directly, up to ENETGO_IO_DIRECT */
+	int rx_empty; /* the last direct read emptied the socket: the next read of this pass finds nothing */
+	struct mmsghdr rx_direct[2]; /* a direct read: ENet's buffer, then batch slot 0 */
+	struct sockaddr_in rx_direct_addr;
 	struct mmsghdr rx_msgs[ENETGO_IO_RX_SLOTS];
 	struct iovec rx_iov[ENETGO_IO_RX_SLOTS];
 	struct sockaddr_in rx_addr[ENETGO_IO_RX_SLOTS];
@@ -96,7 +104,12 @@ int enetgo_io_attach(enetgo_host *h)
 		m->msg_iov = &io->rx_iov[i];
 		m->msg_iovlen = 1;
 	}
+	memset(io->rx_direct, 0, sizeof io->rx_direct);
+	io->rx_direct[0].msg_hdr.msg_name = &io->rx_direct_addr;
+	io->rx_direct[0].msg_hdr.msg_iovlen = 1;
+	io->rx_direct[1].msg_hdr = io->rx_msgs[0].msg_hdr;
 	io->rx_next = io->rx_count = 0;
+	io->rx_empty = 0;
 	io->tx_count = 0;
 	io->tx_step = 0;
 	io->tx_used = 0;
@@ -159,6 +172,7 @@ void enetgo_io_begin(enetgo_host *h)
 {
 	if (h->io != NULL) {
 		h->io->rx_burst = 0;
+		h->io->rx_empty = 0;
 		h->io->tx_step = 0;
 		io_host = h;
 	}
@@ -166,8 +180,10 @@ void enetgo_io_begin(enetgo_host *h)
 
 void enetgo_io_flush(enetgo_host *h)
 {
-	if (h->io != NULL)
+	if (h->io != NULL) {
 		step_end(h);
+		h->io->rx_empty = 0; /* the pass is over: the next reads the socket */
+	}
 }
 
 void enetgo_io_end(enetgo_host *h)
@@ -175,6 +191,7 @@ void enetgo_io_end(enetgo_host *h)
 	if (h->io == NULL)
 		return;
 	step_end(h);
+	h->io->rx_empty = 0;
 	h->rx_pending = h->io->rx_next < h->io->rx_count;
 	io_host = NULL;
 }
@@ -294,6 +311,49 @@ __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *a
 	return (int)total;
 }
 
+/* direct_receive reads the next datagram straight into ENet's buffer, as
+ * ENet's own read would: most service calls find a few datagrams, and a
+ * peer on another core keeps sending while they are handled. It asks
+ * recvmmsg for two: when the socket holds only one, the kernel says so in
+ * the same call, and the read that would end ENet's receive loop with
+ * EAGAIN is answered without a system call (rx_empty); a second datagram
+ * waits in batch slot 0 for the next read. Once ENETGO_IO_DIRECT
+ * datagrams were read this way, more are likely waiting: the reads after
+ * them go in batches. Like ENet's own read, this reports EINTR as an
+ * error, and a datagram longer than ENet's buffer as -1 (consumed). The
+ * batch is empty when it is called. */
+static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs)
+{
+	struct enetgo_io *io = h->io;
+	struct msghdr *m0 = &io->rx_direct[0].msg_hdr, *m1 = &io->rx_direct[1].msg_hdr;
+	m0->msg_iov = (struct iovec *)bufs; /* ENetBuffer is laid out as struct iovec on Unix */
+	m0->msg_namelen = sizeof io->rx_direct_addr;
+	m0->msg_flags = 0;
+	m1->msg_namelen = sizeof io->rx_addr[0];
+	m1->msg_flags = 0;
+	int r = recvmmsg(sock, io->rx_direct, 2, MSG_NOSIGNAL, NULL);
+	io->stats.rx_calls++;
+	if (r <= 0)
+		return r < 0 && errno != EWOULDBLOCK && errno != EAGAIN ? -1 : 0;
+	io->stats.rx_datagrams += (uint64_t)r;
+	io->rx_burst += r;
+	if (r == 2) {
+		io->rx_msgs[0].msg_len = io->rx_direct[1].msg_len;
+		io->rx_msgs[0].msg_hdr.msg_flags = m1->msg_flags;
+		io->rx_next = 0;
+		io->rx_count = 1;
+	} else {
+		io->rx_empty = 1;
+	}
+	if (m0->msg_flags & MSG_TRUNC)
+		return -1;
+	if (addr != NULL) {
+		addr->host = io->rx_direct_addr.sin_addr.s_addr;
+		addr->port = ntohs(io->rx_direct_addr.sin_port);
+	}
+	return (int)io->rx_direct[0].msg_len;
+}
+
 __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr,
                                               ENetBuffer *bufs, size_t n)
 {
@@ -302,25 +362,16 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 		return plain_receive(sock, addr, bufs, n);
 	struct enetgo_io *io = h->io;
 	step_end(h); /* what ENet sent so far leaves before it reads on */
-	if (io->rx_next == io->rx_count && io->rx_burst < ENETGO_IO_DIRECT) {
-		/* The first reads of a service call go straight into ENet's
-		 * buffer, as ENet's own would: most calls find a few
-		 * datagrams, for which recvmmsg only costs more (its headers
-		 * are one more set of cache lines to touch: 2 % of a
-		 * ping-pong round trip on one CPU), and a peer on another core
-		 * keeps sending while they are handled. Once ENETGO_IO_DIRECT
-		 * reads found a datagram, more are likely waiting: read them
-		 * in batches until the socket is empty. (Like ENet's own read,
-		 * this one reports EINTR as an error.) */
-		int r = plain_receive(sock, addr, bufs, n);
-		io->stats.rx_calls++;
-		if (r != 0) {
-			io->rx_burst++;
-			if (r > 0)
-				io->stats.rx_datagrams++;
-		}
-		return r;
+	if (io->rx_empty) {
+		/* The direct read before this one found the socket empty
+		 * behind its datagram: this read, which ends ENet's receive
+		 * loop, would only be told EAGAIN. A datagram that came since
+		 * is still in the socket for the next pass or wait. */
+		io->rx_empty = 0;
+		return 0;
 	}
+	if (io->rx_next == io->rx_count && io->rx_burst < ENETGO_IO_DIRECT)
+		return direct_receive(h, sock, addr, bufs);
 	if (io->rx_next == io->rx_count) {
 		/* The kernel rewrites msg_namelen and msg_flags of the entries
 		 * it fills; the rest of each entry stays as enetgo_io_attach set it. */
