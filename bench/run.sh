@@ -212,7 +212,7 @@ if ! skip wait; then
 	done
 	echo "(server CPU per echo, medians; -pool: C ENet given the binding's allocator; batchloop: the"
 	echo " binding's C glue driven from C the way the Go side drives it (batched drain, deferred sends,"
-	echo " ppoll wait); -wait c: the Go echo loop with a cgo call per event, waiting inside enet_host_service)"
+	echo " poll wait); -wait c: the Go echo loop with a cgo call per event, waiting inside enet_host_service)"
 fi
 
 if ! skip client; then

@@ -6,7 +6,7 @@
  * Host.ServiceBatch: drain up to 64 events per call (enetgo_send_service),
  * answer each received packet with a new one appended to a send arena (the
  * deferred sends of Peer.Send), hand the arena to ENet with the next drain,
- * and sleep in enetgo_wait (ppoll on the socket and the wake-up eventfd)
+ * and sleep in enetgo_wait (poll on the socket and the wake-up eventfd)
  * when a drain comes back empty. No Go is involved: against enetbench's
  * client it measures the binding's structure, against gobench's client
  * the cost of running that structure from Go.

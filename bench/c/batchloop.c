@@ -5,7 +5,7 @@
  * the way the Go side does: drain up to 256 events per call
  * (enetgo_send_service), answer every received packet by appending it to a
  * send arena (the deferred sends of Peer.Send), hand the arena to ENet with
- * the next drain, and sleep in enetgo_wait (ppoll on the socket and the
+ * the next drain, and sleep in enetgo_wait (poll on the socket and the
  * wake-up eventfd) when a drain comes back empty. No Go is involved: the
  * difference between this and enetbench's server is the cost of the
  * binding's structure, the difference between this and gobench's server

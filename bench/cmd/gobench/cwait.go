@@ -4,7 +4,7 @@ package main
 // drives ENet through its own cgo calls and waits inside
 // enet_host_service with a timeout, as a C program does. Session 1 built it
 // to show what enet.Host's netpoller wait cost; enet.Host now sleeps in C
-// itself (ppoll, one I/O pass per batch), and the comparison shows how the
+// itself (poll, one I/O pass per batch), and the comparison shows how the
 // binding's service loop does against this minimal one. The per-event work
 // (one crossing per send, Go copies of the packets) is the same.
 
