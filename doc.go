@@ -69,12 +69,15 @@
 // C ENet makes one sendmsg per datagram it sends and one recvmsg per
 // datagram it reads. This package defines ENet's enet_socket_send and
 // enet_socket_receive itself, and the shared libenet calls those in place of
-// its own. Inside the package's service and flush calls, datagrams ENet
-// sends are collected and leave with one sendmmsg per batch (before ENet
-// reads the socket, and when the call returns), and reads after the first
-// of a call come in recvmmsg batches of up to 16: a server answering many
-// peers, or moving large packets, makes one system call per batch instead
-// of one per datagram. ENet sees the same bytes, addresses and results
+// its own. Inside the package's service and flush calls, the datagrams
+// ENet sends past the first 8 of a step are collected and leave with one
+// sendmmsg per batch (before ENet reads the socket, and when the call
+// returns), and reads past the first 8 datagrams of a call come in
+// recvmmsg batches of up to 16: a server answering many peers, or moving
+// large packets, makes one system call per batch instead of one per
+// datagram. The first reads ask recvmmsg for two datagrams, so when the
+// socket held one, the read that would only have found it empty is
+// answered without a system call. ENet sees the same bytes, addresses and results
 // (EAGAIN, an oversized datagram) as from its own functions, and every other
 // call, from any thread or library, goes straight to the socket as ENet's
 // would. Each host keeps about 130 KiB of address space for its batches. A
