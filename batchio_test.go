@@ -26,6 +26,17 @@ func settle(t *testing.T, p *pair, d time.Duration) {
 	pumpFor(t, d, func(*Host, Event) {}, p.srv, p.cli)
 }
 
+// quietPair is a connected pair whose peers send no pings for 10 s, its
+// handshake traffic over: what the server reads is what the test sends.
+func quietPair(t *testing.T) *pair {
+	t.Helper()
+	p := newPair(t, 1)
+	require.NoError(t, p.sp.PingInterval(10*time.Second))
+	require.NoError(t, p.cp.PingInterval(10*time.Second))
+	settle(t, p, 100*time.Millisecond)
+	return p
+}
+
 // TestBatchIOMovesBurstsInBatches sends a burst of 128 datagrams
 // (1000-byte unreliable packets, one per datagram) and checks that the
 // client sent them with a few system calls (the first ioDirect one by one,
@@ -71,10 +82,7 @@ func TestBatchIOMovesBurstsInBatches(t *testing.T) {
 // socket to end a wait, so Service must serve them without waiting (the
 // wait's hint is 5 s here).
 func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
-	p := newPair(t, 1)
-	require.NoError(t, p.sp.PingInterval(10*time.Second))
-	require.NoError(t, p.cp.PingInterval(10*time.Second))
-	settle(t, p, 100*time.Millisecond)
+	p := quietPair(t)
 
 	const batch = 6
 	old := setIORxBatch(batch)
@@ -113,10 +121,7 @@ func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
 // the read that would end ENet's receive loop with EAGAIN itself (ENet's
 // own I/O makes two calls: the datagram, then EAGAIN).
 func TestBatchIOKnownEmptySocket(t *testing.T) {
-	p := newPair(t, 1)
-	require.NoError(t, p.sp.PingInterval(10*time.Second))
-	require.NoError(t, p.cp.PingInterval(10*time.Second))
-	settle(t, p, 100*time.Millisecond)
+	p := quietPair(t)
 
 	const rounds = 40
 	before := ioStatsOf(p.srv)
