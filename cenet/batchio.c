@@ -317,11 +317,13 @@ __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *a
  * recvmmsg for two: when the socket holds only one, the kernel says so in
  * the same call, and the read that would end ENet's receive loop with
  * EAGAIN is answered without a system call (rx_empty); a second datagram
- * waits in batch slot 0 for the next read. Once ENETGO_IO_DIRECT
- * datagrams were read this way, more are likely waiting: the reads after
- * them go in batches. Like ENet's own read, this reports EINTR as an
- * error, and a datagram longer than ENet's buffer as -1 (consumed). The
- * batch is empty when it is called. */
+ * waits in batch slot 0 for the next read. Its two headers, used by every
+ * direct read, stay in cache, unlike the batch's sixteen (reading through
+ * those cost 2 % of a ping-pong round trip on one CPU in session 8; this
+ * gains 1.6 %). Once ENETGO_IO_DIRECT datagrams were read this way, more
+ * are likely waiting: the reads after them go in batches. Like ENet's own
+ * read, this reports EINTR as an error, and a datagram longer than ENet's
+ * buffer as -1 (consumed). The batch is empty when it is called. */
 static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs)
 {
 	struct enetgo_io *io = h->io;

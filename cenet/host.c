@@ -295,7 +295,7 @@ int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 	if (r == 0 && timeout_ns >= 1000000) {
 		/* poll(2) for the whole milliseconds: it costs less per sleep
 		 * than ppoll(2), which also writes the time left back (pinned
-		 * ping-pong, Go server: 1.7 %, BENCHMARKS.md "Session 9"). A
+		 * ping-pong, Go server: 1.5 %, BENCHMARKS.md "Session 9"). A
 		 * wait cut short this way returns 0 before its deadline; the
 		 * caller waits again for the rest, which is shorter than a
 		 * millisecond and goes to ppoll. */
