@@ -145,6 +145,9 @@ func TestWaitInCTimeouts(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("with GOMAXPROCS 1 every host waits in the netpoller")
 	}
+	// Alone, the host sleeps in C (sleepInC).
+	require.Eventually(t, func() bool { runtime.GC(); return liveHosts.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
+		"hosts alive before the test: %d", liveHosts.Load())
 	h, err := CreateHost(HostConfig{MaxPeers: 1, MaxChannels: 1})
 	require.NoError(t, err)
 	defer h.Destroy()
