@@ -190,8 +190,7 @@ void enetgo_io_end(enetgo_host *h)
 {
 	if (h->io == NULL)
 		return;
-	step_end(h);
-	h->io->rx_empty = 0;
+	enetgo_io_flush(h);
 	h->rx_pending = h->io->rx_next < h->io->rx_count;
 	io_host = NULL;
 }
@@ -218,6 +217,13 @@ static void to_sin(struct sockaddr_in *sin, const ENetAddress *addr)
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(addr->port);
 	sin->sin_addr.s_addr = addr->host;
+}
+
+/* from_sin is to_sin's inverse: the sender of a datagram read, for ENet. */
+static void from_sin(ENetAddress *addr, const struct sockaddr_in *sin)
+{
+	addr->host = sin->sin_addr.s_addr;
+	addr->port = ntohs(sin->sin_port);
 }
 
 /* plain_send and plain_receive are what ENet's own functions do (one
@@ -258,8 +264,7 @@ static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, s
 	if (m.msg_flags & MSG_TRUNC)
 		return -1;
 	if (addr != NULL) {
-		addr->host = sin.sin_addr.s_addr;
-		addr->port = ntohs(sin.sin_port);
+		from_sin(addr, &sin);
 	}
 	return (int)r;
 }
@@ -350,8 +355,7 @@ static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, EN
 	if (m0->msg_flags & MSG_TRUNC)
 		return -1;
 	if (addr != NULL) {
-		addr->host = io->rx_direct_addr.sin_addr.s_addr;
-		addr->port = ntohs(io->rx_direct_addr.sin_port);
+		from_sin(addr, &io->rx_direct_addr);
 	}
 	return (int)io->rx_direct[0].msg_len;
 }
@@ -403,8 +407,7 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 		return -1; /* as recvmsg into ENet's buffer: too long, consumed */
 	memcpy(bufs[0].data, io->rx_buf[i], len);
 	if (addr != NULL) {
-		addr->host = io->rx_addr[i].sin_addr.s_addr;
-		addr->port = ntohs(io->rx_addr[i].sin_port);
+		from_sin(addr, &io->rx_addr[i]);
 	}
 	return (int)len;
 }
