@@ -326,9 +326,10 @@ __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *a
  * direct read, stay in cache, unlike the batch's sixteen (reading through
  * those cost 2 % of a ping-pong round trip on one CPU in session 8; this
  * gains 1.6 %). Once ENETGO_IO_DIRECT datagrams were read this way, more
- * are likely waiting: the reads after them go in batches. Like ENet's own
- * read, this reports EINTR as an error, and a datagram longer than ENet's
- * buffer as -1 (consumed). The batch is empty when it is called. */
+ * are likely waiting: the reads after them go in batches. It retries
+ * EINTR as the batch reads do, and reports a datagram longer than ENet's
+ * buffer as -1 (consumed), as ENet's own read. The batch is empty when it
+ * is called. */
 static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs)
 {
 	struct enetgo_io *io = h->io;
@@ -338,7 +339,10 @@ static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, EN
 	m0->msg_flags = 0;
 	m1->msg_namelen = sizeof io->rx_addr[0];
 	m1->msg_flags = 0;
-	int r = recvmmsg(sock, io->rx_direct, 2, MSG_NOSIGNAL, NULL);
+	int r;
+	do
+		r = recvmmsg(sock, io->rx_direct, 2, MSG_NOSIGNAL, NULL);
+	while (r < 0 && errno == EINTR);
 	io->stats.rx_calls++;
 	if (r <= 0)
 		return r < 0 && errno != EWOULDBLOCK && errno != EAGAIN ? -1 : 0;
