@@ -20,9 +20,12 @@ deps:
 
 deps-test:
 	@scripts/deps.sh test
+	@scripts/godot-runtimes.sh
 
 ## test: gofmt check, go vet, then every test with the race detector,
-## including the interop tests against a real Godot 3.2.3.
+## including the interop tests against real Godot 3.2.3 (bookworm's
+## godot3-server) and Godot 3.6.2 / 4.6.3 (Debian sid's, in a sid root that
+## scripts/godot-runtimes.sh makes once in /var/cache/enetgo).
 test: deps-test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

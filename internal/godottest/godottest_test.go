@@ -3,6 +3,7 @@ package godottest_test
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,14 +89,70 @@ func callRecorded(t *testing.T, f func(tb testing.TB)) string {
 func TestRequireWithoutGodot(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	t.Setenv(godottest.RequireEnv, "")
-	msg := callRecorded(t, func(tb testing.TB) { godottest.Require(tb) })
+	// A fresh Engine: the package's engines remember their first probe.
+	e := &godottest.Engine{Name: "Godot 3.2.3", Major: 3, Binary: godottest.Binary}
+	msg := callRecorded(t, func(tb testing.TB) { e.Require(tb) })
 	assert.Contains(t, msg, "skip: ")
 	assert.Contains(t, msg, "apt-get install -y godot3-server")
 
 	t.Setenv(godottest.RequireEnv, "1")
-	msg = callRecorded(t, func(tb testing.TB) { godottest.Require(tb) })
+	msg = callRecorded(t, func(tb testing.TB) { e.Require(tb) })
 	assert.NotContains(t, msg, "skip: ")
 	assert.Contains(t, msg, "apt-get install -y godot3-server")
+}
+
+func TestRequireWithoutSidRoot(t *testing.T) {
+	t.Setenv(godottest.RootEnv, t.TempDir())
+	t.Setenv(godottest.RequireEnv, "")
+	e := &godottest.Engine{Name: "Godot 4.6.3", Major: 4, Binary: "godot", InRoot: true}
+	msg := callRecorded(t, func(tb testing.TB) { e.Require(tb) })
+	assert.Contains(t, msg, "skip: ")
+	assert.Contains(t, msg, "scripts/godot-runtimes.sh")
+	ok, why := e.Available()
+	assert.False(t, ok)
+	assert.Contains(t, why, "sid root")
+}
+
+// TestEngines runs a script with every engine: each one starts, reads its
+// arguments and reports its version.
+func TestEngines(t *testing.T) {
+	for _, e := range godottest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			script := "testdata/pass.gd"
+			if e.Major == 4 {
+				script = "testdata/pass4.gd"
+			}
+			out := e.Run(t, script, "word=hello")
+			assert.Contains(t, out, "READY word=hello")
+			ver := strings.TrimPrefix(e.Name, "Godot ")
+			assert.True(t, strings.HasPrefix(e.Version(), ver), "%s reports version %q", e.Name, e.Version())
+			if e.Major == 4 {
+				assert.Contains(t, out, "engine="+ver)
+			}
+			t.Logf("%s: %s", e.Name, e.Version())
+		})
+	}
+}
+
+func TestEngineParseError(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot36, godottest.Godot4} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			msg := callRecorded(t, func(tb testing.TB) { e.Run(tb, "testdata/parse_error.gd") })
+			assert.Contains(t, msg, "does not parse")
+		})
+	}
+}
+
+func TestEngineTimeoutKills(t *testing.T) {
+	e := godottest.Godot4
+	e.Require(t)
+	p := e.StartTimeout(t, 3*time.Second, "testdata/hang4.gd")
+	_, err := p.WaitLine("HANGING", 20*time.Second)
+	require.NoError(t, err)
+	_, err = p.Wait()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "killed after")
 }
 
 func TestParseErrorIsReported(t *testing.T) {
