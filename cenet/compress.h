@@ -1,6 +1,6 @@
 /* Godot-compatible ENet compressors: FastLZ, zlib (RFC 1950) and zstd.
  * Written for this project from the format descriptions; see
- * ../shared/godot-enet-facts.md section 3 for the behaviour mirrored. */
+ * docs/compression.md for the formats and the behaviour mirrored. */
 #ifndef ENETGO_COMPRESS_H
 #define ENETGO_COMPRESS_H
 
