@@ -1,0 +1,192 @@
+package multiplayer
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fields returns the key=value words of a line of Godot output.
+func fields(line string) map[string]string {
+	m := map[string]string{}
+	for _, f := range strings.Fields(line) {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// linesWith returns the output lines that start with prefix, as fields.
+func linesWith(p *godottest.Process, prefix string) []map[string]string {
+	var out []map[string]string
+	for _, l := range p.Lines() {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, fields(l))
+		}
+	}
+	return out
+}
+
+// cPacket is one packet the bare ENetMultiplayerPeer "c" of
+// testdata/godot4/mp_clients.gd printed.
+type cPacket struct {
+	from, ch, mode string
+	data           []byte
+}
+
+// godot4EnetChannel is the ENet channel a Godot 4 packet of mode on
+// transfer channel ch travels on.
+func godot4EnetChannel(mode TransferMode, ch int) int {
+	c, _ := Godot4.wireFor(mode, ch)
+	return c
+}
+
+// TestGodot4ClientsThroughGoServer: two real Godot 4.6.3 clients under
+// SceneMultiplayer and one bare ENetMultiplayerPeer join our Godot4 server:
+// their ids, the peer_connected / peer_disconnected each side sees (SYS
+// ADD_PEER / DEL_PEER), relaying for every target form and transfer mode,
+// send_bytes on custom channels, and the channel and mode Godot's peer
+// layer reports for what our server sends.
+func TestGodot4ClientsThroughGoServer(t *testing.T) {
+	godottest.Godot4.Require(t)
+	s := newServer(t, Godot4, ServerConfig{})
+	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_clients.gd", fmt.Sprintf("port=%d", s.Port()))
+	line, err := p.WaitLine("IDS ", godotWait)
+	require.NoError(t, err, p.Output())
+	a, b, c := field(t, line, "a"), field(t, line, "b"), field(t, line, "c")
+	assert.ElementsMatch(t, []int32{a, b, c}, s.Peers())
+
+	require.NoError(t, s.SendBytes(a, []byte("srv:to-a"), Reliable, 0))
+	require.NoError(t, s.SendBytes(-a, []byte("srv:not-a"), Reliable, 0))
+	require.NoError(t, s.SendBytes(0, []byte("srv:hello"), Reliable, 0))
+	for _, m := range modes {
+		for _, ch := range []int{0, 1, 5} {
+			require.NoError(t, s.SendBytes(c, fmt.Appendf(nil, "srv2c:%d:%d", m, ch), m, ch))
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // let the unreliable ones go first
+	require.NoError(t, s.SendBytes(c, []byte("srv2c:done"), Reliable, 0))
+
+	var joined, left []int32
+	got := map[string]Packet{}
+	deadline := time.After(20 * time.Second)
+	for len(left) < 3 {
+		select {
+		case ev := <-s.Events():
+			switch ev := ev.(type) {
+			case PeerJoined:
+				joined = append(joined, ev.ID)
+			case PeerLeft:
+				left = append(left, ev.ID)
+			case Packet:
+				payload, ok := DecodeRaw(Godot4, ev.Data)
+				require.True(t, ok, "%q", ev.Data)
+				ev.Data = payload
+				got[string(payload)] = ev
+			}
+		case <-deadline:
+			require.FailNow(t, "Godot clients did not finish", p.Output())
+		}
+	}
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	assert.ElementsMatch(t, []int32{a, b, c}, joined)
+	assert.Equal(t, b, left[0], "b leaves first")
+
+	// What the server got: a's packets for 0, -b and 1 (a relay for 0 or
+	// -N with N != 1 is processed by the server too), c's direct packets.
+	want := map[string]Packet{
+		"a2srv:ch3": {From: a, Channel: 3, ENetChannel: 4, Mode: Reliable},
+	}
+	for _, m := range modes {
+		for _, name := range []string{"a2all", "a2notb", "a2srv"} {
+			want[fmt.Sprintf("%s:%d", name, m)] = Packet{From: a, ENetChannel: godot4EnetChannel(m, 0), Mode: m}
+		}
+		for _, ch := range []int{0, 1, 4} {
+			want[fmt.Sprintf("c2srv:%d:ch%d", m, ch)] = Packet{From: c, Channel: ch, ENetChannel: godot4EnetChannel(m, ch), Mode: m}
+		}
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		if assert.True(t, ok, "server did not get %q", k) {
+			g.Data = nil
+			assert.Equal(t, w, g, k)
+		}
+	}
+	assert.Len(t, got, len(want), "nothing else: %v", got)
+
+	// What a and b got through SceneMultiplayer.
+	gotBy := map[string]map[string]string{"a": {}, "b": {}}
+	for _, l := range p.Lines() {
+		if rest, ok := strings.CutPrefix(l, "GOT "); ok {
+			who, _, _ := strings.Cut(rest, " ")
+			f := fields(rest)
+			gotBy[who][f["data"]] = f["from"]
+		}
+	}
+	id := func(v int32) string { return fmt.Sprint(v) }
+	wantA := map[string]string{"srv:hello": "1", "srv:to-a": "1"}
+	wantB := map[string]string{"srv:hello": "1", "srv:not-a": "1", "a2b:ch3": id(a)}
+	for _, m := range modes {
+		wantA[fmt.Sprintf("b2a:%d", m)] = id(b)
+		wantB[fmt.Sprintf("a2b:%d", m)] = id(a)
+		wantB[fmt.Sprintf("a2all:%d", m)] = id(a)
+	}
+	assert.Equal(t, wantA, gotBy["a"])
+	assert.Equal(t, wantB, gotBy["b"])
+
+	// What c saw on the wire.
+	var cgot []cPacket
+	for _, f := range linesWith(p, "CPKT ") {
+		data, err := hex.DecodeString(f["hex"])
+		require.NoError(t, err)
+		cgot = append(cgot, cPacket{f["from"], f["ch"], f["mode"], data})
+	}
+	sys := func(cmd byte, peer int32, inner string) string {
+		if inner == "" {
+			return string(g4Sys(cmd, peer, nil))
+		}
+		return string(g4Sys(cmd, peer, AppendRaw(nil, Godot4, []byte(inner))))
+	}
+	seenC := map[string]cPacket{}
+	for _, g := range cgot {
+		assert.Equal(t, "1", g.from, "a client's packets all come from the server")
+		seenC[string(g.data)] = g
+	}
+	for _, w := range []string{sys(g4SysAdd, a, ""), sys(g4SysAdd, b, ""), sys(g4SysDel, b, "")} {
+		g, ok := seenC[w]
+		if assert.True(t, ok, "c did not get %x", w) {
+			assert.Equal(t, cPacket{"1", "0", "2", []byte(w)}, g, "SYS on ENet channel 0, reliable")
+		}
+	}
+	for _, m := range modes {
+		for _, name := range []string{"a2all", "a2notb"} {
+			w := sys(g4SysRelay, a, fmt.Sprintf("%s:%d", name, m))
+			g, ok := seenC[w]
+			if assert.True(t, ok, "c did not get the relay %q", w) {
+				assert.Equal(t, fmt.Sprint(int(m)), g.mode, w)
+				assert.Equal(t, "0", g.ch, w)
+			}
+		}
+		for _, ch := range []int{0, 1, 5} {
+			w := string(AppendRaw(nil, Godot4, fmt.Appendf(nil, "srv2c:%d:%d", m, ch)))
+			g, ok := seenC[w]
+			if assert.True(t, ok, "c did not get %q", w) {
+				assert.Equal(t, cPacket{"1", fmt.Sprint(ch), fmt.Sprint(int(m)), []byte(w)}, g)
+			}
+		}
+	}
+	for w := range seenC {
+		assert.NotContains(t, w, "a2b", "c must not get a's packets for b")
+		assert.NotContains(t, w, "b2a")
+		assert.NotContains(t, w, "srv:to-a")
+	}
+}
