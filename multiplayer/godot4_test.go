@@ -2,8 +2,10 @@ package multiplayer
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -189,4 +191,115 @@ func TestGodot4ClientsThroughGoServer(t *testing.T) {
 		assert.NotContains(t, w, "b2a")
 		assert.NotContains(t, w, "srv:to-a")
 	}
+}
+
+// authCall is one call of an AuthFunc.
+type authCall struct {
+	peer int32
+	data string
+}
+
+// TestGodot4AuthClientsOnGoServer: real Godot 4.6.3 clients with
+// SceneMultiplayer.auth_callback (send_auth, complete_auth, auth_timeout)
+// authenticate with our server's ServerConfig.Auth: one is admitted and
+// talks, one is refused, one times out on our side, one on Godot's side,
+// and one without an auth_callback is dropped by our timeout.
+func TestGodot4AuthClientsOnGoServer(t *testing.T) {
+	godottest.Godot4.Require(t)
+	errBad := errors.New("bad password")
+	var mu sync.Mutex
+	var calls []authCall
+	auth := func(peer int32, data []byte) ([]byte, bool, error) {
+		mu.Lock()
+		calls = append(calls, authCall{peer, string(data)})
+		mu.Unlock()
+		switch {
+		case data == nil:
+			return []byte("challenge"), false, nil
+		case string(data) == "pw:good":
+			return nil, true, nil
+		case string(data) == "pw:bad":
+			return nil, false, errBad
+		}
+		return nil, false, nil // never complete
+	}
+	s := newServer(t, Godot4, ServerConfig{Auth: auth, AuthTimeout: 1500 * time.Millisecond})
+	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_auth_clients.gd", fmt.Sprintf("port=%d", s.Port()))
+	_, err := p.WaitLine("ID none", godotWait)
+	require.NoError(t, err, p.Output())
+	ids := map[string]int32{}
+	names := map[int32]string{}
+	for _, l := range p.Lines() {
+		if rest, ok := strings.CutPrefix(l, "ID "); ok {
+			who, _, _ := strings.Cut(rest, " ")
+			ids[who] = field(t, l, "id")
+			names[ids[who]] = who
+		}
+	}
+	require.Len(t, ids, 5)
+
+	var events []string
+	deadline := time.After(15 * time.Second)
+	for len(events) < 6 {
+		select {
+		case ev := <-s.Events():
+			switch ev := ev.(type) {
+			case PeerJoined:
+				events = append(events, "joined "+names[ev.ID])
+				require.NoError(t, s.SendBytes(ev.ID, []byte("welcome"), Reliable, 0))
+			case AuthFailed:
+				events = append(events, "authfailed "+names[ev.ID])
+			case PeerLeft:
+				events = append(events, "left "+names[ev.ID])
+			case Packet:
+				payload, ok := DecodeRaw(Godot4, ev.Data)
+				require.True(t, ok, "%q", ev.Data)
+				events = append(events, fmt.Sprintf("packet %s %s", names[ev.From], payload))
+			}
+		case <-deadline:
+			require.FailNow(t, "server events missing", "%q\n%s", events, p.Output())
+		}
+	}
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	assert.ElementsMatch(t, []string{"joined good", "packet good hi from good",
+		"authfailed bad", "authfailed slow", "authfailed quick", "authfailed none"}, events, out)
+
+	mu.Lock()
+	got := map[string][]string{}
+	for _, c := range calls {
+		got[names[c.peer]] = append(got[names[c.peer]], c.data)
+	}
+	mu.Unlock()
+	assert.Equal(t, map[string][]string{
+		"good": {"", "pw:good"}, "bad": {"", "pw:bad"}, "slow": {"", "pw:slow"},
+		"quick": {"", "pw:stall"}, "none": {""},
+	}, got, "AuthFunc calls: nil at the start, then each client's answer")
+
+	// What each Godot client saw.
+	sigs := map[string][]string{}
+	for _, l := range p.Lines() {
+		if rest, ok := strings.CutPrefix(l, "SIG "); ok {
+			f := strings.Fields(rest)
+			sigs[f[0]] = append(sigs[f[0]], f[1]+" "+f[2])
+		}
+		if rest, ok := strings.CutPrefix(l, "AUTH "); ok {
+			f := fields(rest)
+			assert.Equal(t, "1", f["from"], l)
+			assert.Equal(t, "challenge", f["data"], l)
+		}
+	}
+	t.Logf("Godot signals: %q", sigs)
+	assert.True(t, godottest.HasLine(out, "GOT good from=1 data=welcome"), out)
+	assert.Contains(t, sigs["good"], "peer_connected 1")
+	for _, who := range []string{"good", "bad", "slow", "quick"} {
+		assert.Equal(t, "peer_authenticating 1", sigs[who][0], who)
+	}
+	for _, who := range []string{"bad", "slow", "quick"} {
+		assert.Contains(t, sigs[who], "peer_authentication_failed 1", who)
+		assert.NotContains(t, sigs[who], "peer_connected 1", who)
+	}
+	assert.Contains(t, sigs["none"], "peer_connected 1", "without auth_callback Godot admits the server at once")
+	assert.Contains(t, sigs["none"], "server_disconnected 1")
 }
