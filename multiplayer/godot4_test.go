@@ -303,3 +303,47 @@ func TestGodot4AuthClientsOnGoServer(t *testing.T) {
 	assert.Contains(t, sigs["none"], "peer_connected 1", "without auth_callback Godot admits the server at once")
 	assert.Contains(t, sigs["none"], "server_disconnected 1")
 }
+
+// TestGodot4RefuseAndNoRelay: a real Godot 4.6.3 client is refused while our
+// server refuses new connections, and without relaying two clients never
+// hear of each other, cannot address each other, and a RELAY to everyone is
+// dropped (Godot's server drops RELAY when server_relay is off).
+func TestGodot4RefuseAndNoRelay(t *testing.T) {
+	godottest.Godot4.Require(t)
+	s := newServer(t, Godot4, ServerConfig{RefuseNewConnections: true, NoRelay: true})
+	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
+	_, err := p.WaitLine("REFUSED", godotWait)
+	require.NoError(t, err, p.Output())
+	require.NoError(t, s.RefuseNewConnections(false))
+	line, err := p.WaitLine("IDS ", godotWait)
+	require.NoError(t, err, p.Output())
+	a, b := field(t, line, "a"), field(t, line, "b")
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	assert.Equal(t, []string{"SIG r connected_to_server", "SIG r server_disconnected"}, linesWithPrefix(out, "SIG r "),
+		"ENet completes the handshake before our server drops the refused client")
+	assert.Equal(t, []string{"SEND TO B err=0"}, linesWithPrefix(out, "SEND TO B"),
+		"Godot 4's client relays to any target without checking it")
+	assert.Empty(t, linesWithPrefix(out, "GOT "), "nothing relayed")
+	var events []Event
+	for len(events) < 5 {
+		events = append(events, next(t, s.Events()))
+	}
+	assert.ElementsMatch(t, []Event{
+		PeerJoined{ID: a}, PeerJoined{ID: b},
+		Packet{From: a, ENetChannel: 0, Mode: Reliable, Data: AppendRaw(nil, Godot4, []byte("a2srv"))},
+		PeerLeft{ID: a}, PeerLeft{ID: b},
+	}, events, "the refused client was never reported, a2b and a2all (RELAY) were dropped")
+}
+
+// linesWithPrefix returns the lines of out that start with prefix.
+func linesWithPrefix(out, prefix string) []string {
+	var ls []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
