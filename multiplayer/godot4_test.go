@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet"
 	"github.com/enetgo/enet/internal/godottest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -346,4 +347,194 @@ func linesWithPrefix(out, prefix string) []string {
 		}
 	}
 	return ls
+}
+
+// gotLines returns, per receiver ("srv", "cli", ...), the data of every
+// "GOT <who> from=<id> data=<text>" line mapped to its source.
+func gotLines(p *godottest.Process) map[string]map[string]string {
+	got := map[string]map[string]string{}
+	for _, l := range p.Lines() {
+		if rest, ok := strings.CutPrefix(l, "GOT "); ok {
+			who, _, _ := strings.Cut(rest, " ")
+			f := fields(rest)
+			if got[who] == nil {
+				got[who] = map[string]string{}
+			}
+			got[who][f["data"]] = f["from"]
+		}
+	}
+	return got
+}
+
+// TestGoClientWithGodot4Server: our Godot4 client joins a real Godot 4.6.3
+// server (ENetMultiplayerPeer + SceneMultiplayer) next to a Godot client,
+// hears of it through ADD_PEER / DEL_PEER, exchanges send_bytes packets with
+// both for every mode, custom channel and target form through Godot's
+// relay, and raw ENet clients check the Godot server's rules: bad and
+// duplicate ids are reset, SYS from clients and RELAY to unknown peers or
+// to the server are dropped.
+func TestGoClientWithGodot4Server(t *testing.T) {
+	godottest.Godot4.Require(t)
+	port := freeUDPPort(t)
+	goid := RandomID()
+	p := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/godot4/mp_server.gd",
+		fmt.Sprintf("port=%d", port), fmt.Sprintf("goid=%d", goid))
+	_, err := p.WaitLine("LISTENING", godotWait)
+	require.NoError(t, err, p.Output())
+	line, err := p.WaitLine("CLIENT id=", godotWait)
+	require.NoError(t, err, p.Output())
+	cli := field(t, line, "id")
+
+	c := dial(t, Godot4, port, ClientConfig{ID: goid})
+	raw := func(s string) []byte { return AppendRaw(nil, Godot4, []byte(s)) }
+	want := map[string]Packet{
+		"srv2go:ch2": {From: 1, Channel: 2, ENetChannel: 3, Mode: Reliable},
+		"cli2go:ch2": {From: cli, Channel: 2, ENetChannel: 3, Mode: Reliable},
+		"srv2notcli": {From: 1, ENetChannel: 0, Mode: Reliable},
+	}
+	for _, m := range modes {
+		ch := godot4EnetChannel(m, 0)
+		want[fmt.Sprintf("srv2go:%d", m)] = Packet{From: 1, ENetChannel: ch, Mode: m}
+		want[fmt.Sprintf("cli2go:%d", m)] = Packet{From: cli, ENetChannel: ch, Mode: m}
+	}
+	got := map[string]Packet{}
+	joined, sent := false, false
+	timeout := time.After(godotWait)
+	for !sent || len(got) < len(want) {
+		if joined && !sent {
+			for _, m := range modes {
+				require.NoError(t, c.SendBytes(1, fmt.Appendf(nil, "go2srv:%d", m), m, 0))
+				require.NoError(t, c.SendBytes(cli, fmt.Appendf(nil, "go2cli:%d", m), m, 0))
+				require.NoError(t, c.SendBytes(0, fmt.Appendf(nil, "go2all:%d", m), m, 0))
+				require.NoError(t, c.SendBytes(-cli, fmt.Appendf(nil, "go2notcli:%d", m), m, 0))
+				require.NoError(t, c.SendBytes(-1, fmt.Appendf(nil, "go2notsrv:%d", m), m, 0))
+			}
+			require.NoError(t, c.SendBytes(1, []byte("go2srv:ch2"), Reliable, 2))
+			require.NoError(t, c.SendBytes(cli, []byte("go2cli:ch2"), Reliable, 2))
+			sent = true
+		}
+		var ev Event
+		select {
+		case ev = <-c.Events():
+		case <-timeout:
+			require.FailNow(t, "packets missing", "got %v\n%s", got, p.Output())
+		}
+		if ev == (PeerJoined{ID: cli}) {
+			joined = true
+		}
+		if pk, ok := ev.(Packet); ok {
+			payload, ok := DecodeRaw(Godot4, pk.Data)
+			require.True(t, ok, "%q", pk.Data)
+			pk.Data = nil
+			got[string(payload)] = pk
+		}
+	}
+	assert.Equal(t, want, got)
+	time.Sleep(100 * time.Millisecond) // let the unreliable packets arrive first
+	require.NoError(t, c.SendBytes(cli, []byte("leave"), Reliable, 0))
+	expect(t, c.Events(), PeerLeft{ID: cli})
+
+	// Raw clients: three bad ids, 777777 who breaks the packet rules, and
+	// 0x80000005, which Godot 4.6.3 (unlike Godot 3) admits and reports as
+	// the negative id -2147483643.
+	r := newRawHost(t, false, 6, 0)
+	bad := []uint32{0, 1, uint32(goid)}
+	odd, err := r.h.ConnectToHost("127.0.0.1", port, 3, 0x80000005)
+	require.NoError(t, err)
+	require.NoError(t, odd.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+	for _, data := range bad {
+		rp, err := r.h.ConnectToHost("127.0.0.1", port, 3, data)
+		require.NoError(t, err)
+		require.NoError(t, rp.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+	}
+	good, err := r.h.ConnectToHost("127.0.0.1", port, 3, 777777)
+	require.NoError(t, err)
+	disconnects := 0
+	legit := false
+	until := time.Now().Add(godotWait)
+	for (disconnects < len(bad) || !legit) && time.Now().Before(until) {
+		ev := r.event(20 * time.Millisecond)
+		switch {
+		case ev.Type == enet.EventConnect && ev.Peer == good:
+			send := func(data []byte) { require.NoError(t, good.Send(0, data, enet.FlagReliable)) }
+			send(g4Sys(g4SysAdd, 424242, nil))
+			send(g4Sys(g4SysDel, goid, nil))
+			send(g4Sys(g4SysRelay, 999, raw("spoof-unknown")))
+			send(g4Sys(g4SysRelay, 1, raw("spoof-relay1")))
+			send(g4Sys(g4SysAuth, 0, nil))
+			send([]byte{g4CmdRaw})
+			send(raw("legit"))
+			send(g4Sys(g4SysRelay, goid, raw("legit2go")))
+		case ev.Type == enet.EventDisconnect:
+			require.NotEqual(t, good, ev.Peer, "777777 must stay connected")
+			require.NotEqual(t, odd, ev.Peer, "0x80000005 must stay connected")
+			disconnects++
+		}
+		_, lerr := p.WaitLine("GOT srv from=777777 data=legit", 0)
+		legit = lerr == nil
+	}
+	assert.Equal(t, len(bad), disconnects, "the bad ids are reset and time out")
+	assert.True(t, legit, p.Output())
+	const negID = -2147483643
+	expectAll(t, c.Events(), PeerJoined{ID: 777777}, PeerJoined{ID: negID},
+		Packet{From: 777777, ENetChannel: 0, Mode: Reliable, Data: raw("legit2go")})
+	assert.Equal(t, []int32{negID, 1, 777777}, c.Peers(), "the DEL_PEER a client sent did not reach us")
+	require.NoError(t, good.DisconnectNow(0))
+	require.NoError(t, odd.DisconnectNow(0))
+	expectAll(t, c.Events(), PeerLeft{ID: 777777}, PeerLeft{ID: negID})
+
+	require.NoError(t, c.Close())
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	connected := map[int32]int{}
+	for _, l := range p.Lines() {
+		if strings.HasPrefix(l, "CONNECTED id=") {
+			connected[field(t, l, "id")]++
+		}
+		assert.NotContains(t, l, "spoof")
+	}
+	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1, negID: 1}, connected,
+		"Godot reported only the good ids (and 0x80000005 as negative), once each")
+
+	// What Godot's server and client got from us. SceneMultiplayer's server
+	// processes a relayed packet for target 0 and for -N with N != 1 itself.
+	id := fmt.Sprint(goid)
+	wantSrv := map[string]string{"go2srv:ch2": id, "legit": "777777"}
+	wantCli := map[string]string{"go2cli:ch2": id, "leave": id}
+	for _, m := range modes {
+		wantSrv[fmt.Sprintf("go2srv:%d", m)] = id
+		wantSrv[fmt.Sprintf("go2all:%d", m)] = id
+		wantSrv[fmt.Sprintf("go2notcli:%d", m)] = id
+		wantCli[fmt.Sprintf("go2cli:%d", m)] = id
+		wantCli[fmt.Sprintf("go2all:%d", m)] = id
+		wantCli[fmt.Sprintf("go2notsrv:%d", m)] = id
+	}
+	gl := gotLines(p)
+	assert.Equal(t, wantSrv, gl["srv"], "Godot's server")
+	assert.Equal(t, wantCli, gl["cli"], "Godot's client")
+}
+
+// expectAll reads events until each of want was seen (in any order),
+// skipping others, or fails after waitTime.
+func expectAll(t *testing.T, ch <-chan Event, want ...Event) {
+	t.Helper()
+	deadline := time.After(waitTime)
+	var seen []Event
+	missing := append([]Event(nil), want...)
+	for len(missing) > 0 {
+		select {
+		case ev, ok := <-ch:
+			require.True(t, ok, "events channel closed; missing %#v, saw %#v", missing, seen)
+			seen = append(seen, ev)
+			for i, w := range missing {
+				if equalEvent(ev, w) {
+					missing = append(missing[:i], missing[i+1:]...)
+					break
+				}
+			}
+		case <-deadline:
+			require.FailNow(t, "events not seen", "missing %#v, saw %#v", missing, seen)
+		}
+	}
 }
