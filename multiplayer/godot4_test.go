@@ -538,3 +538,82 @@ func expectAll(t *testing.T, ch <-chan Event, want ...Event) {
 		}
 	}
 }
+
+// TestGoClientsWithGodot4AuthServer: our Godot4 clients on a real Godot
+// 4.6.3 server that refuses new connections at first and then
+// authenticates with SceneMultiplayer.auth_callback: the refused client is
+// never reported; with ClientConfig.Auth one client is admitted, one
+// refused (disconnect_peer), one dropped by Godot's auth_timeout, one gives
+// up on its own AuthTimeout; a client without Auth is dropped by Godot's
+// timeout.
+func TestGoClientsWithGodot4AuthServer(t *testing.T) {
+	godottest.Godot4.Require(t)
+	port := freeUDPPort(t)
+	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_auth_server.gd",
+		fmt.Sprintf("port=%d", port), "refuse_ms=1500")
+	_, err := p.WaitLine("LISTENING", godotWait)
+	require.NoError(t, err, p.Output())
+
+	// Refused: ENet's handshake completes, then Godot resets the peer
+	// silently, so Dial succeeds and the connection times out.
+	refused, err := Dial(Godot4, "127.0.0.1", port, ClientConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { refused.Close() })
+	require.NoError(t, refused.Server().SetTimeout(4, 100*time.Millisecond, 500*time.Millisecond))
+	assert.Equal(t, PeerJoined{ID: 1}, next(t, refused.Events()))
+	assert.Equal(t, PeerLeft{ID: 1}, next(t, refused.Events()), "the refused connection ends")
+
+	_, err = p.WaitLine("ACCEPTING", godotWait)
+	require.NoError(t, err, p.Output())
+	answer := func(pw string, complete bool) AuthFunc {
+		return func(peer int32, data []byte) ([]byte, bool, error) {
+			assert.Equal(t, int32(1), peer)
+			if data == nil {
+				return []byte(pw), false, nil
+			}
+			assert.Equal(t, "welcome", string(data))
+			return nil, complete, nil
+		}
+	}
+	dialAuth := func(cfg ClientConfig) *Client {
+		c, err := Dial(Godot4, "127.0.0.1", port, cfg)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	good := dialAuth(ClientConfig{Auth: answer("pw:good", true)})
+	bad := dialAuth(ClientConfig{Auth: answer("pw:bad", true)})
+	slow := dialAuth(ClientConfig{Auth: answer("pw:slow", true), AuthTimeout: 5 * time.Second})
+	impatient := dialAuth(ClientConfig{Auth: answer("pw:stall", true), AuthTimeout: 300 * time.Millisecond})
+	none := dialAuth(ClientConfig{})
+	assert.Equal(t, PeerJoined{ID: 1}, next(t, none.Events()), "without Auth the server is admitted at once")
+	require.NoError(t, none.SendBytes(1, []byte("early"), Reliable, 0))
+
+	assert.Equal(t, PeerJoined{ID: 1}, next(t, good.Events()), "admitted after both completed")
+	expect(t, good.Events(), Packet{From: 1, Mode: Reliable, Data: AppendRaw(nil, Godot4, []byte("hello authed"))})
+	require.NoError(t, good.SendBytes(1, []byte("hi"), Reliable, 0))
+	for _, c := range []*Client{bad, slow, impatient} {
+		assert.Equal(t, AuthFailed{ID: 1}, next(t, c.Events()), "client %d", c.ID())
+	}
+	assert.Equal(t, PeerLeft{ID: 1}, next(t, none.Events()), "Godot's auth_timeout drops a client that never authenticates")
+
+	_, err = p.WaitLine("GOT from="+fmt.Sprint(good.ID())+" data=hi", godotWait)
+	require.NoError(t, err, p.Output())
+	require.NoError(t, good.SendBytes(1, []byte("quit"), Reliable, 0))
+	out, err := p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+
+	id := func(c *Client) string { return fmt.Sprint(c.ID()) }
+	for _, c := range []*Client{good, bad, slow, impatient, none} {
+		assert.True(t, godottest.HasLine(out, "AUTHENTICATING id="+id(c)), "client %d\n%s", c.ID(), out)
+	}
+	assert.NotContains(t, out, "id="+id(refused), "the refused client was never reported")
+	assert.Equal(t, []string{"CONNECTED id=" + id(good)}, linesWithPrefix(out, "CONNECTED"))
+	assert.ElementsMatch(t, []string{"AUTH from=" + id(good) + " data=pw:good", "AUTH from=" + id(bad) + " data=pw:bad",
+		"AUTH from=" + id(slow) + " data=pw:slow", "AUTH from=" + id(impatient) + " data=pw:stall"}, linesWithPrefix(out, "AUTH from"))
+	assert.ElementsMatch(t, []string{"AUTHFAILED id=" + id(slow), "AUTHFAILED id=" + id(impatient), "AUTHFAILED id=" + id(none)},
+		linesWithPrefix(out, "AUTHFAILED"), "Godot's timeout (slow, none) and the client leaving (impatient); disconnect_peer reports nothing")
+	assert.Equal(t, []string{"GOT from=" + id(good) + " data=hi", "GOT from=" + id(good) + " data=quit"}, linesWithPrefix(out, "GOT"),
+		"the packet a client sent before authenticating was dropped")
+}
