@@ -66,6 +66,22 @@ func TestGodot4ClientsThroughGoServer(t *testing.T) {
 	a, b, c := field(t, line, "a"), field(t, line, "b"), field(t, line, "c")
 	assert.ElementsMatch(t, []int32{a, b, c}, s.Peers())
 
+	// Raw ENet clients with a duplicate id and invalid ones are reset
+	// silently: neither our server nor the Godot clients hear of them.
+	r := newRawHost(t, false, 4, 0)
+	for _, data := range []uint32{0, 1, 0x80000005, uint32(a)} {
+		rp, err := r.h.ConnectToHost("127.0.0.1", s.Port(), 255, data)
+		require.NoError(t, err)
+		require.NoError(t, rp.SetTimeout(4, 100*time.Millisecond, 400*time.Millisecond))
+	}
+	for resets := 0; resets < 4; {
+		ev := r.event(godotWait)
+		require.NotEqual(t, enet.EventNone, ev.Type, "the bad ids were not reset")
+		if ev.Type == enet.EventDisconnect {
+			resets++
+		}
+	}
+
 	require.NoError(t, s.SendBytes(a, []byte("srv:to-a"), Reliable, 0))
 	require.NoError(t, s.SendBytes(-a, []byte("srv:not-a"), Reliable, 0))
 	require.NoError(t, s.SendBytes(0, []byte("srv:hello"), Reliable, 0))
@@ -103,6 +119,13 @@ func TestGodot4ClientsThroughGoServer(t *testing.T) {
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
 	assert.ElementsMatch(t, []int32{a, b, c}, joined)
 	assert.Equal(t, b, left[0], "b leaves first")
+	seen := map[string][]string{}
+	for _, l := range linesWithPrefix(out, "SEEN ") {
+		f := strings.Fields(l)
+		seen[f[1]] = append(seen[f[1]], strings.TrimPrefix(f[2], "id="))
+	}
+	assert.ElementsMatch(t, []string{"1", fmt.Sprint(b), fmt.Sprint(c)}, seen["a"], "a's peer_connected")
+	assert.ElementsMatch(t, []string{"1", fmt.Sprint(a), fmt.Sprint(c)}, seen["b"], "b's peer_connected")
 
 	// What the server got: a's packets for 0, -b and 1 (a relay for 0 or
 	// -N with N != 1 is processed by the server too), c's direct packets.
