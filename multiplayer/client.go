@@ -221,7 +221,9 @@ func (c *Client) Server() *enet.Peer { return c.server }
 //
 // Errors wrap enet.ErrInvalidParameter for a target the server has not
 // announced, a bad mode or channel, or empty data, and enet.ErrUnconfigured
-// after Close or once the server is gone.
+// after Close or once the server is gone. (Godot 4.6.3's client sends a
+// relayed packet to any target without checking it, and the server drops
+// it; Send reports the mistake instead.)
 func (c *Client) Send(target int32, data []byte, mode TransferMode, channel int) error {
 	const op = "send"
 	if err := checkSend(op, mode, channel, c.channels, data); err != nil {

@@ -5,7 +5,7 @@
 //
 // # Dialects
 //
-// Godot3 is NetworkedMultiplayerENet of Godot 3.2: every data packet starts
+// Godot3 is NetworkedMultiplayerENet of Godot 3 (3.2 to 3.6): every data packet starts
 // with an 8-byte header (source id u32, target id i32, little-endian);
 // ENet channel 0 carries 8-byte ADD_PEER / REMOVE_PEER system messages from
 // the server; reliable packets use ENet channel 1 and unreliable ones channel
@@ -54,8 +54,10 @@
 // # Rules the server enforces
 //
 // Like Godot's servers, a Server silently resets a connection whose id is
-// below 2 (or 2^31 and above, which Godot reads as negative) or already in
-// use, and with the Godot3 dialect drops client packets shorter than 8
+// below 2 or already in use. It also resets ids of 2^31 and above, as
+// Godot 3 does; Godot 4.6.3 admits those and reports them as negative ids,
+// which no target can name alone (-N means everyone but N), so a Server
+// refuses them in both dialects. With the Godot3 dialect it drops client packets shorter than 8
 // bytes, packets whose header source is not the sender, and anything a
 // client sends on channel 0. Relaying follows Godot 3's table: target 1 is
 // delivered to the server only; 0 to the server and every other client; -N
@@ -78,22 +80,29 @@
 //
 // # Compatibility
 //
-//	Peer                         Dialect  Status
-//	Godot 3.2.3 server/clients   Godot3   tested against the real engine
-//	                                      (godot3-server, headless): Godot
-//	                                      clients through a Go server, a Go
-//	                                      client on a Godot server, Godot's
-//	                                      silent rules, send_bytes RAW,
-//	                                      refused connections, relay off
-//	Godot 3.3+                   Godot3   same protocol; 3.4+ defaults to
-//	                                      the range coder, so set
-//	                                      Compression: enet.CompressRangeCoder
-//	Godot 4.x                    Godot4   tested against the byte layouts of
-//	                                      Godot's sources only; no Godot 4
-//	                                      runtime was available
+//	Peer                 Dialect  Status
+//	Godot 3.2.3          Godot3   tested against the real engine: Godot
+//	                              clients through a Go server, a Go client
+//	                              on a Godot server, Godot's silent rules,
+//	                              send_bytes RAW, refused connections,
+//	                              relay off
+//	Godot 3.6.2          Godot3   the same tests against the real engine,
+//	                              with Compression: enet.CompressRangeCoder
+//	                              (the default of Godot 3.4 and later)
+//	Godot 4.6.3          Godot4   tested against the real engine
+//	                              (ENetMultiplayerPeer + SceneMultiplayer):
+//	                              clients through a Go server, a Go client
+//	                              on a Godot server, relay for every target,
+//	                              modes and channels, send_bytes RAW, auth
+//	                              both ways, refused connections, relay off
+//
+// docs/multiplayer.md in the repository lists every fact this package
+// relies on and the engine version that confirmed it.
 //
 // Compression is not negotiated: ServerConfig.Compression and
 // ClientConfig.Compression must match the Godot side's compression_mode.
+// A mismatch does not even let the handshake through: a Godot 3.6 peer at
+// its defaults and a Server or Client at theirs never connect.
 //
 // # Godot mapping
 //

@@ -30,6 +30,29 @@ func field(t *testing.T, line, key string) int32 {
 	return 0
 }
 
+// godot3Engine is a real Godot 3 and the compression its
+// NetworkedMultiplayerENet uses by default: none up to 3.3, the range coder
+// from 3.4 on. The Godot 3 scripts keep the engine's default, so our side
+// must match it (ENet does not negotiate compression).
+type godot3Engine struct {
+	e    *godottest.Engine
+	comp enet.CompressionMode
+}
+
+// godot3Engines are the Godot 3 engines the Godot3 dialect is proven
+// against.
+var godot3Engines = []godot3Engine{
+	{godottest.Godot3, enet.CompressNone},
+	{godottest.Godot36, enet.CompressRangeCoder},
+}
+
+// forGodot3 runs fn as a subtest for each Godot 3 engine.
+func forGodot3(t *testing.T, fn func(*testing.T, godot3Engine)) {
+	for _, g := range godot3Engines {
+		t.Run(strings.ReplaceAll(g.e.Name, " ", ""), func(t *testing.T) { fn(t, g) })
+	}
+}
+
 // freeUDPPort returns a port that was free a moment ago.
 func freeUDPPort(t *testing.T) int {
 	t.Helper()
@@ -40,13 +63,15 @@ func freeUDPPort(t *testing.T) int {
 	return port
 }
 
-// TestGodot3ClientsThroughGoServer: two real Godot 3.2.3 clients join our
+// TestGodot3ClientsThroughGoServer: two real Godot 3.2.3 and 3.6.2 clients join our
 // Godot3 server, see each other, exchange packets through our relay with
 // every transfer mode and target, and one sees the other leave.
-func TestGodot3ClientsThroughGoServer(t *testing.T) {
-	godottest.Require(t)
-	s := newServer(t, Godot3, ServerConfig{Channels: 4})
-	p := godottest.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_clients.gd", fmt.Sprintf("port=%d", s.Port()))
+func TestGodot3ClientsThroughGoServer(t *testing.T) { forGodot3(t, testGodot3ClientsThroughGoServer) }
+
+func testGodot3ClientsThroughGoServer(t *testing.T, g godot3Engine) {
+	g.e.Require(t)
+	s := newServer(t, Godot3, ServerConfig{Channels: 4, Compression: g.comp})
+	p := g.e.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_clients.gd", fmt.Sprintf("port=%d", s.Port()))
 	line, err := p.WaitLine("IDS ", godotWait)
 	require.NoError(t, err, p.Output())
 	a, b := field(t, line, "a"), field(t, line, "b")
@@ -89,20 +114,22 @@ func TestGodot3ClientsThroughGoServer(t *testing.T) {
 	assert.ElementsMatch(t, want, got)
 }
 
-// TestGoClientWithGodot3Server: our Godot3 client joins a real Godot 3.2.3
+// TestGoClientWithGodot3Server: our Godot3 client joins a real Godot 3.2.3 and 3.6.2
 // server next to a Godot client, exchanges packets with both, and raw ENet
 // clients check the Godot server's silent rules: bad ids are reset, spoofed
 // sources, short packets and channel-0 traffic are dropped.
-func TestGoClientWithGodot3Server(t *testing.T) {
-	godottest.Require(t)
+func TestGoClientWithGodot3Server(t *testing.T) { forGodot3(t, testGoClientWithGodot3Server) }
+
+func testGoClientWithGodot3Server(t *testing.T, g godot3Engine) {
+	g.e.Require(t)
 	port := freeUDPPort(t)
 	goid := RandomID()
-	p := godottest.StartTimeout(t, 40*time.Second, "../testdata/godot3/mp_server.gd",
+	p := g.e.StartTimeout(t, 40*time.Second, "../testdata/godot3/mp_server.gd",
 		fmt.Sprintf("port=%d", port), fmt.Sprintf("goid=%d", goid))
 	_, err := p.WaitLine("LISTENING", godotWait)
 	require.NoError(t, err, p.Output())
 
-	c := dial(t, Godot3, port, ClientConfig{ID: goid})
+	c := dial(t, Godot3, port, ClientConfig{ID: goid, Compression: g.comp})
 	line, err := p.WaitLine("CLIENT id=", godotWait)
 	require.NoError(t, err, p.Output())
 	cli := field(t, line, "id")
@@ -154,6 +181,7 @@ func TestGoClientWithGodot3Server(t *testing.T) {
 
 	// Raw clients: four bad ids, and 777777 who breaks the packet rules.
 	r := newRawHost(t, false, 5, 0)
+	require.NoError(t, r.h.Compress(g.comp))
 	bad := []uint32{0, 1, 0x80000005, uint32(goid)}
 	for _, data := range bad {
 		rp, err := r.h.ConnectToHost("127.0.0.1", port, 3, data)
@@ -206,13 +234,15 @@ func TestGoClientWithGodot3Server(t *testing.T) {
 		"Godot reported only the good ids, once each")
 }
 
-// TestGodot3SendBytes: a real Godot 3.2.3 client using
+// TestGodot3SendBytes: a real Godot 3.2.3 and 3.6.2 client using
 // get_tree().multiplayer.send_bytes and the network_peer_packet signal talks
 // RAW packets with our server through SendBytes and DecodeRaw.
-func TestGodot3SendBytes(t *testing.T) {
-	godottest.Require(t)
-	s := newServer(t, Godot3, ServerConfig{})
-	p := godottest.StartTimeout(t, 20*time.Second, "../testdata/godot3/mp_raw.gd", fmt.Sprintf("port=%d", s.Port()))
+func TestGodot3SendBytes(t *testing.T) { forGodot3(t, testGodot3SendBytes) }
+
+func testGodot3SendBytes(t *testing.T, g godot3Engine) {
+	g.e.Require(t)
+	s := newServer(t, Godot3, ServerConfig{Compression: g.comp})
+	p := g.e.StartTimeout(t, 20*time.Second, "../testdata/godot3/mp_raw.gd", fmt.Sprintf("port=%d", s.Port()))
 	var id int32
 	var got []byte
 	deadline := time.After(godotWait)
@@ -239,13 +269,15 @@ func TestGodot3SendBytes(t *testing.T) {
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
 }
 
-// TestGodot3RefuseAndNoRelay: real Godot 3.2.3 clients are refused while
+// TestGodot3RefuseAndNoRelay: real Godot 3.2.3 and 3.6.2 clients are refused while
 // our server refuses new connections, and without relaying they never hear
 // of each other and cannot address each other.
-func TestGodot3RefuseAndNoRelay(t *testing.T) {
-	godottest.Require(t)
-	s := newServer(t, Godot3, ServerConfig{RefuseNewConnections: true, NoRelay: true})
-	p := godottest.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
+func TestGodot3RefuseAndNoRelay(t *testing.T) { forGodot3(t, testGodot3RefuseAndNoRelay) }
+
+func testGodot3RefuseAndNoRelay(t *testing.T, g godot3Engine) {
+	g.e.Require(t)
+	s := newServer(t, Godot3, ServerConfig{RefuseNewConnections: true, NoRelay: true, Compression: g.comp})
+	p := g.e.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
 	_, err := p.WaitLine("REFUSED", godotWait)
 	require.NoError(t, err, p.Output())
 	require.NoError(t, s.RefuseNewConnections(false))
