@@ -55,7 +55,7 @@ func seedGo(t *testing.T, lines []string) []string {
 		op, a := f[0], f[1:]
 		peerArg := map[string]int{"wait": 2, "stats": 0, "throttle": 0, "timeout": 0, "ping_interval": 0,
 			"ping": 0, "send": 0, "sendbig": 0, "recv": 1, "flags": 0, "disconnect": 0,
-			"disconnect_later": 0, "disconnect_now": 0, "reset": 0, "state": 0}
+			"disconnect_later": 0, "disconnect_now": 0, "reset": 0, "state": 0, "addr": 0}
 		if i, ok := peerArg[op]; ok && peers[a[i]] == nil {
 			logf("%s %s no-peer", op, a[i])
 			continue
@@ -90,7 +90,8 @@ func seedGo(t *testing.T, lines []string) []string {
 				want = EventDisconnect
 			}
 			states := []string{strconv.Itoa(int(p.State()))}
-			deadline := time.Now().Add(5 * time.Second)
+			began := time.Now()
+			deadline := began.Add(5 * time.Second)
 			var got Event
 			for time.Now().Before(deadline) {
 				ev := service(h)
@@ -107,7 +108,8 @@ func seedGo(t *testing.T, lines []string) []string {
 				logf("wait %s timeout states=%s", a[2], strings.Join(states, ","))
 				continue
 			}
-			logf("wait %s event=%s data=%d states=%s active=%v", a[2], a[1], got.Data, strings.Join(states, ","), p.IsActive())
+			logf("wait %s event=%s data=%d states=%s active=%v ~ms=%d", a[2], a[1], got.Data, strings.Join(states, ","),
+				p.IsActive(), time.Since(began).Milliseconds())
 		case "accept":
 			h := hosts[a[0]]
 			deadline := time.Now().Add(5 * time.Second)
@@ -137,6 +139,9 @@ func seedGo(t *testing.T, lines []string) []string {
 				evs = []string{"none"}
 			}
 			logf("idle %s events=%s", a[0], strings.Join(evs, ","))
+		case "addr":
+			p := peers[a[0]]
+			logf("addr %s address=%s port_matches=%v", a[0], p.RemoteAddress(), strconv.Itoa(p.RemotePort()) == a[1])
 		case "stats":
 			p := peers[a[0]]
 			s := []string{"stats", a[0]}

@@ -6,7 +6,7 @@
 # compressing with <mode> (0..4).
 #
 # It prints "DEFAULT compression_mode=<n>" (the mode of a fresh
-# NetworkedMultiplayerENet), then for each target connects for at most 2
+# NetworkedMultiplayerENet), then for each target connects for at most 1.2
 # seconds without touching the compression, and if connected sends one
 # RELIABLE packet (payload built as make_payload(0, <mode>)) to the server and
 # waits for the echo. It prints "TRY target=<name> connected=<bool>
@@ -46,7 +46,7 @@ func try_target(name, port, mode):
 	var connected = false
 	var echo = false
 	var sent = make_payload(0, mode)
-	var deadline = OS.get_ticks_msec() + 2000
+	var deadline = OS.get_ticks_msec() + 1200
 	while OS.get_ticks_msec() < deadline and not echo:
 		p.poll()
 		var st = p.get_connection_status()

@@ -82,7 +82,8 @@ func run_op(line):
 			var p = peers[a[2]]
 			var want = ENetConnection.EVENT_CONNECT if a[1] == "connect" else ENetConnection.EVENT_DISCONNECT
 			var states = [str(p.get_state())]
-			var deadline = Time.get_ticks_msec() + 5000
+			var began = Time.get_ticks_msec()
+			var deadline = began + 5000
 			var got = null
 			while Time.get_ticks_msec() < deadline:
 				var ev = c.service(0)
@@ -96,7 +97,7 @@ func run_op(line):
 			if got == null:
 				out("wait " + a[2] + " timeout states=" + ",".join(states))
 				return
-			out("wait " + a[2] + " event=" + a[1] + " data=" + str(got[2]) + " states=" + ",".join(states) + " active=" + b2s(p.is_active()))
+			out("wait " + a[2] + " event=" + a[1] + " data=" + str(got[2]) + " states=" + ",".join(states) + " active=" + b2s(p.is_active()) + " ~ms=" + str(Time.get_ticks_msec() - began))
 		"accept":
 			var c = hosts[a[0]]
 			var deadline = Time.get_ticks_msec() + 5000
@@ -121,6 +122,9 @@ func run_op(line):
 			if evs.is_empty():
 				evs = ["none"]
 			out("idle " + a[0] + " events=" + ",".join(evs))
+		"addr":
+			var p = peers[a[0]]
+			out("addr " + a[0] + " address=" + p.get_remote_address() + " port_matches=" + b2s(str(p.get_remote_port()) == a[1]))
 		"stats":
 			var p = peers[a[0]]
 			var s = "stats " + a[0]
