@@ -73,11 +73,16 @@ func g3Payload(kind int, mode CompressionMode) []byte {
 }
 
 // g3Wire returns the ENet channel and the flags a received packet of kind
-// has when Godot 3 sent it (or when we send it as Godot 3 would).
-func g3Wire(kind int) (int, PacketFlags) {
+// has when Godot 3 sent it (or when we send it as Godot 3 would). frag says
+// the engine marks unreliable packets over the MTU FLAG_UNRELIABLE_FRAGMENT
+// (Godot 3.6.2 does, with a warning; Godot 3.2.3 does not, so ENet sends them
+// as reliable fragments).
+func g3Wire(kind int, frag bool) (int, PacketFlags) {
 	switch {
 	case g3Kinds[kind].transfer == g3Reliable:
 		return 1, FlagReliable
+	case g3Kinds[kind].size > 1200 && frag:
+		return 2, FlagUnreliableFragment
 	case g3Kinds[kind].size > 1200: // over the MTU: reliable fragments
 		return 2, FlagReliable
 	case g3Kinds[kind].transfer == g3Unreliable:
@@ -89,12 +94,16 @@ func g3Wire(kind int) (int, PacketFlags) {
 
 // g3SendFlags returns the channel and flags Godot 3's put_packet uses for
 // kind: unreliable is unsequenced whatever its size (ENet itself turns a
-// large one into reliable fragments).
-func g3SendFlags(kind int) (int, PacketFlags) {
+// large one into reliable fragments), plus FLAG_UNRELIABLE_FRAGMENT over the
+// MTU when frag is set (Godot 3.6.2).
+func g3SendFlags(kind int, frag bool) (int, PacketFlags) {
 	switch g3Kinds[kind].transfer {
 	case g3Reliable:
 		return 1, FlagReliable
 	case g3Unreliable:
+		if frag && g3Kinds[kind].size > 1200 {
+			return 2, FlagUnsequenced | FlagUnreliableFragment
+		}
 		return 2, FlagUnsequenced
 	default:
 		return 2, 0
@@ -110,7 +119,7 @@ func g3Frame(source uint32, target int32, payload []byte) []byte {
 
 // g3Check checks a received Godot 3 data packet: its header, the channel and
 // flags of its kind, and its bytes. It returns the kind.
-func g3Check(ev Event, pkt []byte, mode CompressionMode, source uint32, target int32) (int, error) {
+func g3Check(ev Event, pkt []byte, mode CompressionMode, source uint32, target int32, frag bool) (int, error) {
 	if len(pkt) < g3HeaderSize+3 {
 		return -1, fmt.Errorf("packet of %d bytes on channel %d", len(pkt), ev.Channel)
 	}
@@ -122,7 +131,7 @@ func g3Check(ev Event, pkt []byte, mode CompressionMode, source uint32, target i
 	if kind >= len(g3Kinds) {
 		return -1, fmt.Errorf("unknown kind %d", kind)
 	}
-	if ch, fl := g3Wire(kind); ev.Channel != ch || ev.Flags != fl {
+	if ch, fl := g3Wire(kind, frag); ev.Channel != ch || ev.Flags != fl {
 		return kind, fmt.Errorf("kind %d on channel %d with flags %v, want channel %d with %v", kind, ev.Channel, ev.Flags, ch, fl)
 	}
 	want := g3Payload(kind, mode)
@@ -136,6 +145,10 @@ func g3Check(ev Event, pkt []byte, mode CompressionMode, source uint32, target i
 	}
 	return kind, nil
 }
+
+// g3Frag reports whether engine e sends unreliable packets over the MTU
+// with FLAG_UNRELIABLE_FRAGMENT (see g3Wire).
+func g3Frag(e *godottest.Engine) bool { return e != godottest.Godot3 }
 
 // g3Bytes are the wire bytes of one connection in one mode.
 type g3Bytes struct {
@@ -191,7 +204,7 @@ type g3ServerResult struct {
 // or ctx ends: it takes the client's id from the connect data, checks every
 // data packet and echoes it back with header source 1 and target the client,
 // on the same channel with the same flags.
-func g3Serve(ctx context.Context, h *Host, mode CompressionMode) (r g3ServerResult) {
+func g3Serve(ctx context.Context, h *Host, mode CompressionMode, frag bool) (r g3ServerResult) {
 	fail := func(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
 	defer func() {
 		r.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
@@ -222,7 +235,7 @@ func g3Serve(ctx context.Context, h *Host, mode CompressionMode) (r g3ServerResu
 				fail("packet: %v", err)
 				continue
 			}
-			kind, err := g3Check(ev, pkt, mode, r.id, 1)
+			kind, err := g3Check(ev, pkt, mode, r.id, 1, frag)
 			if err != nil {
 				fail("received %v", err)
 			}
@@ -251,7 +264,13 @@ func g3Serve(ctx context.Context, h *Host, mode CompressionMode) (r g3ServerResu
 // unreliable packet, and checks our echoes byte for byte. Last, a Godot
 // COMPRESS_ZLIB client tries our COMPRESS_NONE server.
 func TestGodot3CompressGodotClient(t *testing.T) {
-	godottest.Require(t)
+	g3CompressGodotClient(t, godottest.Godot3)
+}
+
+// g3CompressGodotClient is TestGodot3CompressGodotClient with engine e, a
+// Godot 3.x whose NetworkedMultiplayerENet speaks the 3.2.3 framing.
+func g3CompressGodotClient(t *testing.T, e *godottest.Engine) {
+	e.Require(t)
 	start := time.Now()
 	hosts := make([]*Host, len(g3Modes)+1)
 	ports := make([]string, len(g3Modes))
@@ -275,11 +294,11 @@ func TestGodot3CompressGodotClient(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = g3Serve(ctx, h, mode)
+			results[i] = g3Serve(ctx, h, mode, g3Frag(e))
 		}()
 	}
 
-	proc := godottest.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_client.gd",
+	proc := e.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_client.gd",
 		"ports="+strings.Join(ports, ","), "mismatch="+strconv.Itoa(hosts[mismatch].LocalPort()))
 	out, waitErr := proc.Wait()
 	time.Sleep(300 * time.Millisecond) // let the last DISCONNECTs arrive
@@ -302,7 +321,7 @@ func TestGodot3CompressGodotClient(t *testing.T) {
 		})
 		bytes[mode] = r.bytes
 	}
-	g3LogBytes(t, "Godot client -> our server, per server host", bytes)
+	g3LogBytes(t, e.Name+" client -> our server, per server host", bytes)
 
 	t.Run("Mismatch", func(t *testing.T) {
 		r := results[mismatch]
@@ -375,14 +394,19 @@ func g3Until(h *Host, d time.Duration, done func(Event) (bool, error)) error {
 // COMPRESS_ZLIB server and our COMPRESS_ZLIB client a Godot COMPRESS_NONE
 // server.
 func TestGodot3CompressGodotServer(t *testing.T) {
-	godottest.Require(t)
+	g3CompressGodotServer(t, godottest.Godot3)
+}
+
+// g3CompressGodotServer is TestGodot3CompressGodotServer with engine e.
+func g3CompressGodotServer(t *testing.T, e *godottest.Engine) {
+	e.Require(t)
 	start := time.Now()
 	free := g3FreePorts(t, len(g3Modes)+2)
 	ports := make([]string, len(g3Modes))
 	for i := range g3Modes {
 		ports[i] = strconv.Itoa(free[i])
 	}
-	proc := godottest.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_server.gd",
+	proc := e.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_server.gd",
 		"ports="+strings.Join(ports, ","), "mismatch="+strconv.Itoa(free[len(g3Modes)])+","+strconv.Itoa(free[len(g3Modes)+1]))
 	listening := func(t *testing.T, mode string) int {
 		line, err := proc.WaitLine("LISTENING mode="+mode+" ", 15*time.Second)
@@ -410,7 +434,7 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 			require.NoError(t, err, "connect; Godot output:\n%s", proc.Output())
 
 			for kind := range g3Kinds {
-				ch, flags := g3SendFlags(kind)
+				ch, flags := g3SendFlags(kind, g3Frag(e))
 				require.NoError(t, peer.Send(ch, g3Frame(id, 1, g3Payload(kind, mode)), flags))
 			}
 			var got [len(g3Kinds)]bool
@@ -424,7 +448,7 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 					if err != nil {
 						return false, err
 					}
-					kind, err := g3Check(ev, pkt, mode, 1, int32(id))
+					kind, err := g3Check(ev, pkt, mode, 1, int32(id), g3Frag(e))
 					if err != nil {
 						return false, fmt.Errorf("echo: %w", err)
 					}
@@ -446,7 +470,7 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 			assert.NoError(t, err, "Godot output:\n%s", proc.Output())
 		})
 	}
-	g3LogBytes(t, "our client -> Godot server", bytes)
+	g3LogBytes(t, "our client -> "+e.Name+" server", bytes)
 
 	// Our client with one mode against a Godot server with another: the
 	// connect attempt ends in a DISCONNECT whose error names compression.

@@ -1,0 +1,302 @@
+package enet
+
+// ENet-level compression and packet-kind interop with a real Godot 4.6.3
+// (ENetConnection / ENetPacketPeer), for every compression mode, in both
+// directions:
+//
+//   - TestGodot4CompressGodotClient: one Godot client program connects to one
+//     of our servers per mode;
+//   - TestGodot4CompressGodotServer: one Godot server program listens with
+//     each mode in turn and our client connects.
+//
+// In both, the client sends every kind of g4Kinds (reliable, unreliable,
+// unsequenced, unreliable fragments, an unreliable packet over the MTU sent
+// without FLAG_UNRELIABLE_FRAGMENT, a reliable one over the MTU, binary
+// payloads holding every byte value, custom channels) and the server checks
+// each packet's channel, received flags and bytes, then echoes it with the
+// kind's send flags; the client checks the echoes the same way.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// g4Channels is the channel count both sides use.
+const g4Channels = 8
+
+// g4Kinds is the KINDS table of testdata/godot4/enet_compress_*.gd: the
+// channel, the flags given to send, the size, whether the payload is binary
+// (every byte value) or game-state-like text, and the flags ENet reports on
+// receipt.
+var g4Kinds = [...]struct {
+	channel   int
+	send      PacketFlags
+	size      int
+	binary    bool
+	onReceipt PacketFlags
+}{
+	{0, FlagReliable, 200, false, FlagReliable},
+	{1, 0, 300, false, 0},
+	{1, FlagUnsequenced, 300, false, FlagUnsequenced},
+	{2, FlagUnreliableFragment, 3000, false, FlagUnreliableFragment},
+	{2, 0, 3000, false, FlagReliable}, // over the MTU without the flag: reliable fragments
+	{3, FlagReliable, 5000, false, FlagReliable},
+	{5, FlagReliable, 512, true, FlagReliable},
+	{7, FlagUnsequenced, 300, true, FlagUnsequenced},
+}
+
+// g4Payload is make_payload of the GDScript programs.
+func g4Payload(kind int, mode CompressionMode) []byte {
+	k := g4Kinds[kind]
+	var b []byte
+	if k.binary {
+		b = make([]byte, k.size)
+		for i := range b {
+			b[i] = byte((i*7 + kind + int(mode)) % 256)
+		}
+	} else {
+		var s strings.Builder
+		for i := 0; s.Len() < k.size; i++ {
+			fmt.Fprintf(&s, "e%d x=%d y=%d;", i%32, (i*37)%1000, (i*11+kind*5+int(mode))%1000)
+		}
+		b = []byte(s.String())[:k.size]
+	}
+	b[0], b[1] = byte(kind), byte(mode)
+	return b
+}
+
+// g4Check checks a received packet against g4Kinds and returns its kind.
+func g4Check(ev Event, pkt []byte, mode CompressionMode) (int, error) {
+	if len(pkt) < 2 || int(pkt[0]) >= len(g4Kinds) {
+		return -1, fmt.Errorf("packet of %d bytes on channel %d", len(pkt), ev.Channel)
+	}
+	kind := int(pkt[0])
+	k := g4Kinds[kind]
+	if ev.Channel != k.channel || ev.Flags != k.onReceipt {
+		return kind, fmt.Errorf("kind %d on channel %d with flags %v, want channel %d with %v", kind, ev.Channel, ev.Flags, k.channel, k.onReceipt)
+	}
+	if want := g4Payload(kind, mode); string(pkt) != string(want) {
+		i := 0
+		for i < len(pkt) && i < len(want) && pkt[i] == want[i] {
+			i++
+		}
+		return kind, fmt.Errorf("kind %d: %d bytes, want %d, first difference at %d", kind, len(pkt), len(want), i)
+	}
+	return kind, nil
+}
+
+// g4ServerResult is what g4Serve saw on one host.
+type g4ServerResult struct {
+	connected, disconnected bool
+	connectData, byeData    uint32
+	kinds                   [len(g4Kinds)]bool
+	errs, events            []string
+	bytes                   g3Bytes
+	decompFail              uint64
+}
+
+// g4Serve acts as an echo server on h until its first client disconnects or
+// ctx ends.
+func g4Serve(ctx context.Context, h *Host, mode CompressionMode) (r g4ServerResult) {
+	fail := func(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
+	defer func() {
+		r.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
+		r.decompFail = h.Statistic(HostDecompressFailures)
+	}()
+	for ctx.Err() == nil {
+		ev, err := h.Service(10 * time.Millisecond)
+		if err != nil {
+			fail("service: %v", err)
+			return
+		}
+		if ev.Type != EventNone {
+			r.events = append(r.events, fmt.Sprintf("%v data=%d channel=%d flags=%v", ev.Type, ev.Data, ev.Channel, ev.Flags))
+		}
+		switch ev.Type {
+		case EventConnect:
+			r.connected, r.connectData = true, ev.Data
+			if n := ev.Peer.Channels(); n != g4Channels {
+				fail("client has %d channels, want %d", n, g4Channels)
+			}
+		case EventReceive:
+			if got := ev.Peer.PacketFlags(); got != ev.Flags {
+				fail("PacketFlags %v, event flags %v", got, ev.Flags)
+			}
+			pkt, err := ev.Peer.Packet()
+			if err != nil {
+				fail("packet: %v", err)
+				continue
+			}
+			kind, err := g4Check(ev, pkt, mode)
+			if err != nil {
+				fail("received %v", err)
+			}
+			if kind < 0 {
+				continue
+			}
+			r.kinds[kind] = true
+			if err := ev.Peer.Send(ev.Channel, pkt, g4Kinds[kind].send); err != nil {
+				fail("echo kind %d: %v", kind, err)
+			}
+		case EventDisconnect:
+			r.disconnected, r.byeData = true, ev.Data
+			return
+		}
+	}
+	return
+}
+
+// TestGodot4CompressGodotClient runs one Godot 4.6.3 client program that, for
+// each compression mode, connects to one of our servers compressing with that
+// mode, sends every kind of packet and checks our echoes.
+func TestGodot4CompressGodotClient(t *testing.T) {
+	godottest.Godot4.Require(t)
+	start := time.Now()
+	hosts := make([]*Host, len(g3Modes))
+	ports := make([]string, len(g3Modes))
+	for i, mode := range g3Modes {
+		hosts[i] = newServer(t, HostConfig{MaxChannels: g4Channels})
+		require.NoError(t, hosts[i].Compress(mode))
+		ports[i] = strconv.Itoa(hosts[i].LocalPort())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	results := make([]g4ServerResult, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = g4Serve(ctx, h, g3Modes[i])
+		}()
+	}
+	proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/godot4/enet_compress_client.gd",
+		"ports="+strings.Join(ports, ","))
+	out, waitErr := proc.Wait()
+	time.Sleep(200 * time.Millisecond) // let the last DISCONNECTs arrive
+	cancel()
+	wg.Wait()
+
+	bytes := map[CompressionMode]g3Bytes{}
+	for i, mode := range g3Modes {
+		r := results[i]
+		t.Run(mode.String(), func(t *testing.T) {
+			assert.True(t, godottest.HasLine(out, fmt.Sprintf("ECHO mode=%d ok", mode)), "Godot did not get every echo back intact")
+			assert.True(t, r.connected, "no EventConnect")
+			assert.Equal(t, uint32(1000+mode), r.connectData, "connect data")
+			assert.Empty(t, r.errs, "server-side checks")
+			for k, ok := range r.kinds {
+				assert.True(t, ok, "kind %d not received", k)
+			}
+			assert.True(t, r.disconnected, "no EventDisconnect")
+			assert.Equal(t, uint32(mode), r.byeData, "disconnect data")
+			assert.Zero(t, r.decompFail, "datagrams our decompressor rejected")
+			if t.Failed() {
+				t.Logf("events: %q", r.events)
+			}
+		})
+		bytes[mode] = r.bytes
+	}
+	g3LogBytes(t, "Godot 4.6.3 client -> our server, per server host", bytes)
+	if waitErr != nil || !godottest.HasLine(out, "PASS") {
+		t.Errorf("Godot client failed (%v):\n%s", waitErr, out)
+	} else if t.Failed() {
+		t.Logf("Godot output:\n%s", out)
+	}
+	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestGodot4CompressGodotServer runs one Godot 4.6.3 echo server program
+// that listens with each compression mode in turn; our client, compressing
+// with the same mode, sends every kind of packet and checks the echoes.
+func TestGodot4CompressGodotServer(t *testing.T) {
+	godottest.Godot4.Require(t)
+	start := time.Now()
+	free := g3FreePorts(t, len(g3Modes))
+	ports := make([]string, len(g3Modes))
+	for i := range g3Modes {
+		ports[i] = strconv.Itoa(free[i])
+	}
+	proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/godot4/enet_compress_server.gd",
+		"ports="+strings.Join(ports, ","))
+
+	bytes := map[CompressionMode]g3Bytes{}
+	for _, mode := range g3Modes {
+		t.Run(mode.String(), func(t *testing.T) {
+			line, err := proc.WaitLine(fmt.Sprintf("LISTENING mode=%d ", mode), 15*time.Second)
+			require.NoError(t, err, "Godot output:\n%s", proc.Output())
+			port, err := strconv.Atoi(line[strings.Index(line, "port=")+len("port="):])
+			require.NoError(t, err, line)
+
+			cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: g4Channels})
+			require.NoError(t, cli.Compress(mode))
+			peer, err := cli.ConnectToHost("127.0.0.1", port, g4Channels, uint32(2000+mode))
+			require.NoError(t, err)
+			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
+				if ev.Type == EventDisconnect {
+					return false, fmt.Errorf("connect failed: %v", ev.Err)
+				}
+				return ev.Type == EventConnect, nil
+			})
+			require.NoError(t, err, "connect; Godot output:\n%s", proc.Output())
+			require.Equal(t, g4Channels, peer.Channels())
+
+			for kind, k := range g4Kinds {
+				require.NoError(t, peer.Send(k.channel, g4Payload(kind, mode), k.send))
+			}
+			var got [len(g4Kinds)]bool
+			n := 0
+			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
+				switch ev.Type {
+				case EventDisconnect:
+					return false, errors.New("disconnected while waiting for echoes")
+				case EventReceive:
+					if f := ev.Peer.PacketFlags(); f != ev.Flags {
+						return false, fmt.Errorf("PacketFlags %v, event flags %v", f, ev.Flags)
+					}
+					pkt, err := ev.Peer.Packet()
+					if err != nil {
+						return false, err
+					}
+					kind, err := g4Check(ev, pkt, mode)
+					if err != nil {
+						return false, fmt.Errorf("echo: %w", err)
+					}
+					if !got[kind] {
+						got[kind] = true
+						n++
+					}
+				}
+				return n == len(g4Kinds), nil
+			})
+			require.NoError(t, err, "echoes %v; Godot output:\n%s", got, proc.Output())
+			assert.Zero(t, cli.Statistic(HostDecompressFailures), "datagrams our decompressor rejected")
+			bytes[mode] = g3Bytes{cli.Statistic(HostTotalSentData), cli.Statistic(HostTotalReceivedData)}
+
+			require.NoError(t, peer.Disconnect(uint32(mode)))
+			err = g3Until(cli, 3*time.Second, func(ev Event) (bool, error) { return ev.Type == EventDisconnect, nil })
+			require.NoError(t, err, "disconnect")
+			_, err = proc.WaitLine(fmt.Sprintf("SERVED mode=%d echoed=%d data=%d bad=0", mode, len(g4Kinds), mode), 3*time.Second)
+			assert.NoError(t, err, "Godot output:\n%s", proc.Output())
+		})
+	}
+	g3LogBytes(t, "our client -> Godot 4.6.3 server", bytes)
+
+	out, err := proc.Wait()
+	if err != nil || !godottest.HasLine(out, "PASS") {
+		t.Errorf("Godot server failed (%v):\n%s", err, out)
+	} else if t.Failed() {
+		t.Logf("Godot output:\n%s", out)
+	}
+	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+}
