@@ -3,6 +3,7 @@ package scene
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,13 @@ func (r *recorder) add(format string, args ...any) {
 	r.mu.Lock()
 	r.calls = append(r.calls, fmt.Sprintf(format, args...))
 	r.mu.Unlock()
+}
+
+// String lists the calls (for failure messages).
+func (r *recorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.calls, "; ")
 }
 
 func (r *recorder) has(s string) bool {
@@ -174,11 +182,11 @@ func TestGodot4ClientCallsGoServer(t *testing.T) {
 	waitFor(t, 2*time.Second, func() bool { return rec.has("say " + idFrom(out) + " done") }, "no final say")
 
 	assert.True(t, rec.has("say "+idFrom(out)+" hi"))
-	assert.True(t, rec.has("ping_u 1 unreliable 0"), "%v", rec.calls)
-	assert.True(t, rec.has("ping_o 2 unreliable_ordered 0"), "%v", rec.calls)
-	assert.True(t, rec.has("ping_c 3 reliable 3"), "%v", rec.calls)
-	assert.True(t, rec.has("blob [1 2 3 250] 1"), "%v", rec.calls)
-	assert.True(t, rec.has("nothing 0"), "%v", rec.calls)
+	assert.True(t, rec.has("ping_u 1 unreliable 0"), "%v", rec)
+	assert.True(t, rec.has("ping_o 2 unreliable_ordered 0"), "%v", rec)
+	assert.True(t, rec.has("ping_c 3 reliable 3"), "%v", rec)
+	assert.True(t, rec.has("blob [1 2 3 250] 1"), "%v", rec)
+	assert.True(t, rec.has("nothing 0"), "%v", rec)
 	assert.False(t, rec.has("heard called by "+idFrom(out)), "refused call ran")
 
 	// The types Godot sent, as Go sees them.
@@ -235,4 +243,148 @@ func idFrom(out string) string {
 		}
 	}
 	return "?"
+}
+
+// TestGodot4ClientsCallEachOther runs two real Godot 4.6.3 clients that
+// call each other's Chat.direct through the Go server's relay (rpc_id to
+// the other client and rpc to everyone); the server receives its share of
+// the broadcasts.
+func TestGodot4ClientsCallEachOther(t *testing.T) {
+	godottest.Godot4.Require(t)
+	srv := newServer(t, multiplayer.Godot4, multiplayer.ServerConfig{})
+	m := New(srv, Config{})
+	rec := &recorder{}
+	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: chatMethods(rec)})
+	require.NoError(t, err)
+	log := &errLog{}
+	done := serve(m, srv.Events(), log, nil)
+
+	a := godottest.Godot4.Start(t, "testdata/rpc4_client.gd", portArg(srv), "role=pair")
+	b := godottest.Godot4.Start(t, "testdata/rpc4_client.gd", portArg(srv), "role=pair")
+	t0 := time.Now()
+	outA, errA := a.Wait()
+	t.Logf("a done after %v", time.Since(t0))
+	outB, errB := b.Wait()
+	require.NoError(t, errA, outA)
+	require.NoError(t, errB, outB)
+	require.True(t, godottest.HasLine(outA, "PASS"), outA)
+	require.True(t, godottest.HasLine(outB, "PASS"), outB)
+	// Each client's rpc() reached the server too.
+	waitFor(t, 2*time.Second, func() bool {
+		return rec.has("direct "+idFrom(outA)+" to all") && rec.has("direct "+idFrom(outB)+" to all")
+	}, "server missed broadcasts: %v", rec)
+	assert.False(t, rec.has("direct "+idFrom(outA)+" to you"), "rpc_id to a client reached the server")
+	assert.Empty(t, log.all())
+	srv.Close()
+	<-done
+}
+
+// freePort returns a UDP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// TestGodot4GoClient runs a Go client against a real Godot 4.6.3 server:
+// the client's calls run on the server (full path first, cache id once
+// confirmed), the server's calls back run in Go, an authority-only call
+// is refused by Godot, and a node whose method list differs is reported
+// with ErrChecksum.
+func TestGodot4GoClient(t *testing.T) {
+	godottest.Godot4.Require(t)
+	port := freePort(t)
+	gs := godottest.Godot4.Start(t, "testdata/rpc4_server.gd", fmt.Sprintf("port=%d", port))
+	_, err := gs.WaitLine("LISTENING", 20*time.Second)
+	require.NoError(t, err, gs.Output())
+	cli, err := multiplayer.Dial(multiplayer.Godot4, "127.0.0.1", port, multiplayer.ClientConfig{})
+	require.NoError(t, err)
+	defer cli.Close()
+	m := New(cli, Config{})
+	rec := &recorder{}
+	_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
+		{Name: "say", Mode: AnyPeer},
+		{Name: "heard", Handler: func(c *Call) error {
+			id, err := c.Arg(0).Int32()
+			if err != nil {
+				return err
+			}
+			text, err := c.Arg(1).String()
+			rec.add("heard %d %s from %d", id, text, c.From)
+			return err
+		}},
+		{Name: "bytes_back", Handler: func(c *Call) error {
+			b, err := c.Arg(0).Bytes()
+			rec.add("bytes %v", b)
+			return err
+		}},
+		{Name: "admin"},
+		{Name: "moved", Mode: AnyPeer, Transfer: Unreliable},
+		{Name: "done", Mode: AnyPeer},
+	}})
+	require.NoError(t, err)
+	_, err = m.AddNode(NodeConfig{Path: "/root/Bad", Methods: []Method{{Name: "ping", Mode: AnyPeer}, {Name: "pong", Mode: AnyPeer}}})
+	require.NoError(t, err)
+	var compact, pathForm int
+	var formMu sync.Mutex
+	sent := &countingTransport{Transport: cli, inspect: func(data []byte) {
+		if data[0]&cmd4Mask != cmd4RemoteCall {
+			return
+		}
+		formMu.Lock()
+		defer formMu.Unlock()
+		if r, err := parseRPC4(data); err == nil && r.node&pathFlag != 0 {
+			pathForm++
+		} else {
+			compact++
+		}
+	}}
+	m.t = sent
+	log := &errLog{}
+	done := serve(m, cli.Events(), log, nil)
+
+	me := cli.ID()
+	require.NoError(t, m.RPC(1, "/root/Chat", "say", "one"))
+	waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
+	require.NoError(t, m.RPC(1, "Chat", "say", "two"))
+	require.NoError(t, m.RPC(1, "Chat", "moved", variant.Vector3{X: 1, Y: 2, Z: 3}))
+	require.NoError(t, m.RPC(1, "Chat", "admin", 1)) // Godot refuses: authority-only
+	require.NoError(t, m.RPC(1, "Bad", "ping"))
+	require.NoError(t, m.RPC(1, "Chat", "say", "three"))
+	waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d three from 1", me)) }, "no heard three: %v", rec)
+	require.NoError(t, m.RPC(1, "Chat", "done"))
+	out, err := gs.Wait()
+	require.NoError(t, err, out)
+	require.True(t, godottest.HasLine(out, "PASS"), out)
+	assert.True(t, rec.has("bytes [4 5 6]"), "%v", rec)
+	cli.Close()
+	<-done
+	formMu.Lock()
+	t.Logf("path-form calls %d, compact %d", pathForm, compact)
+	assert.Equal(t, 2, pathForm, "first call on Chat and on Bad")
+	assert.Equal(t, 5, compact)
+	formMu.Unlock()
+	var mismatch bool
+	for _, err := range log.all() {
+		var e *Error
+		if errors.Is(err, ErrChecksum) && errors.As(err, &e) && e.Path == "Bad" {
+			mismatch = true
+		} else if !errors.Is(err, ErrChecksum) {
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	assert.True(t, mismatch, "checksum mismatch of Bad not reported: %v", log.all())
+}
+
+// countingTransport shows every packet to inspect before sending it.
+type countingTransport struct {
+	Transport
+	inspect func([]byte)
+}
+
+func (c *countingTransport) Send(target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
+	c.inspect(data)
+	return c.Transport.Send(target, data, mode, channel)
 }
