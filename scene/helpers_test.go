@@ -1,6 +1,8 @@
 package scene
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"sync"
 	"testing"
@@ -68,4 +70,9 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool, msg string, args .
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func md5hex(s string) string {
+	h := md5.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
 }

@@ -1,0 +1,172 @@
+package scene
+
+import (
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/enetgo/enet/multiplayer"
+	"github.com/enetgo/enet/variant"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func hx(s string) []byte {
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// TestChecksumAndIDs: MD5 of the names in id order, node-config names
+// first with ids from 0x8000, each group sorted by code point.
+func TestChecksumAndIDs(t *testing.T) {
+	m := New(&fakeTransport{d: multiplayer.Godot4, id: 2, peers: []int32{1}}, Config{})
+	n, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{{Name: "say", Mode: AnyPeer}}})
+	require.NoError(t, err)
+	assert.Equal(t, "a53ff64efd169c1b4d085d6e7075c8d7", n.Checksum())
+	assert.Equal(t, "Chat", n.Path())
+
+	e, err := m.AddNode(NodeConfig{Path: "Empty"})
+	require.NoError(t, err)
+	assert.Equal(t, "d41d8cd98f00b204e9800998ecf8427e", e.Checksum())
+
+	o, err := m.AddNode(NodeConfig{Path: "/root/Order", Methods: []Method{
+		{Name: "zeta"}, {Name: "Alpha"}, {Name: "beta"}, {Name: "é"}, {Name: "b"},
+		{Name: "nodecfg", NodeConfig: true}, {Name: "anode", NodeConfig: true},
+	}})
+	require.NoError(t, err)
+	for name, want := range map[string]uint16{"anode": 0x8000, "nodecfg": 0x8001, "Alpha": 0, "b": 1, "beta": 2, "zeta": 3, "é": 4} {
+		id, ok := o.MethodID(name)
+		require.True(t, ok, name)
+		assert.Equal(t, want, id, name)
+		assert.Equal(t, name, o.method(id).Name)
+	}
+	assert.Nil(t, o.method(5))
+	assert.Nil(t, o.method(0x8002))
+	assert.Equal(t, md5hex("anodenodecfgAlphabbetazetaé"), o.Checksum())
+}
+
+// TestGodot4Vectors checks the facts' G4-a..G4-c vectors: the first call
+// (SIMPLIFY_PATH then the full-path form), CONFIRM_PATH in both forms,
+// the call after confirmation and the argument shapes.
+func TestGodot4Vectors(t *testing.T) {
+	ft := &fakeTransport{d: multiplayer.Godot4, id: 2, peers: []int32{1}}
+	m := New(ft, Config{})
+	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{{Name: "say", Mode: AnyPeer}}})
+	require.NoError(t, err)
+	require.NoError(t, m.RPC(1, "Chat", "say", "hi"))
+	out := ft.take()
+	require.Len(t, out, 2)
+	assert.Equal(t, hx("01 6135336666363465666431363963316234643038356436653730373563386437 00 01000000 4368617400"), out[0].data)
+	assert.Equal(t, sent{1, hx("20 13000080 00 01 040000000200000068690000 4368617400"), multiplayer.Reliable, 0}, out[1])
+
+	// Not confirmed yet: the full path again, no new SIMPLIFY.
+	require.NoError(t, m.RPC(1, "Chat", "say", "hi"))
+	out = ft.take()
+	require.Len(t, out, 1)
+	assert.Equal(t, hx("20 13000080 00 01 040000000200000068690000 4368617400"), out[0].data)
+
+	require.NoError(t, m.HandlePacket(1, hx("02 01 01000000"), Reliable, 0))
+	require.NoError(t, m.RPC(1, "Chat", "say", "hi"))
+	assert.Equal(t, hx("00 01 00 01 040000000200000068690000"), ft.take()[0].data)
+
+	for _, c := range []struct {
+		args []any
+		want string
+	}{
+		{nil, "80 01 00"},
+		{[]any{[]byte{1, 2, 3}}, "80 01 00 010203"},
+		{[]any{true, 300, 100000}, "00 01 00 03 81 422C01 82A0860100"},
+		{[]any{int64(1) << 40}, "00 01 00 01 C2 0000000000010000"},
+		{[]any{false, -1, int8(-128), -129}, "00 01 00 04 01 02FF 0280 427FFF"},
+		{[]any{1.5, nil}, "00 01 00 02 030000000000C03F 00000000"},
+	} {
+		require.NoError(t, m.RPC(1, "Chat", "say", c.args...))
+		assert.Equal(t, hx(c.want), ft.take()[0].data, "%v", c.args)
+	}
+}
+
+// TestGodot4Receive checks the receiving side: SIMPLIFY_PATH answered
+// with CONFIRM_PATH in each form, calls by path and by id, relayed ids.
+func TestGodot4Receive(t *testing.T) {
+	for _, form := range []ConfirmForm{Confirm43, Confirm40} {
+		ft := &fakeTransport{d: multiplayer.Godot4, id: 1, peers: []int32{5}}
+		m := New(ft, Config{Confirm: form})
+		var got []string
+		_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{{Name: "say", Mode: AnyPeer, Handler: func(c *Call) error {
+			s, err := c.Arg(0).String()
+			got = append(got, s)
+			return err
+		}}}})
+		require.NoError(t, err)
+		// Full-path call before any SIMPLIFY.
+		require.NoError(t, m.HandlePacket(5, hx("20 13000080 00 01 040000000200000068690000 4368617400"), Reliable, 0))
+		require.NoError(t, m.HandlePacket(5, hx("01 6135336666363465666431363963316234643038356436653730373563386437 00 07000000 4368617400"), Reliable, 0))
+		out := ft.take()
+		require.Len(t, out, 1)
+		if form == Confirm43 {
+			assert.Equal(t, sent{5, hx("02 01 07000000"), multiplayer.Reliable, 0}, out[0])
+		} else {
+			assert.Equal(t, sent{5, hx("02 01 4368617400"), multiplayer.Reliable, 0}, out[0])
+		}
+		require.NoError(t, m.HandlePacket(5, hx("00 07 00 01 040000000300000079657300"), Reliable, 0))
+		// u16 and u32 node ids with the same cached id.
+		require.NoError(t, m.HandlePacket(5, hx("10 0700 00 01 0400000001000000 7a000000"), Reliable, 0))
+		assert.Equal(t, []string{"hi", "yes", "z"}, got)
+		assert.EqualValues(t, 3, m.Stats().Calls)
+	}
+}
+
+// TestGodot3Vectors checks the facts' G3-a and G3-b vectors (the 8-byte
+// transport header is the multiplayer package's).
+func TestGodot3Vectors(t *testing.T) {
+	ft := &fakeTransport{d: multiplayer.Godot3, id: 1234567890, peers: []int32{1}}
+	m := New(ft, Config{})
+	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{{Name: "say", Mode: Remote}}})
+	require.NoError(t, err)
+	require.NoError(t, m.RPC(1, "Chat", "say", "hi"))
+	out := ft.take()
+	require.Len(t, out, 2)
+	assert.Equal(t, sent{1, hx("02 01000000 4368617400"), multiplayer.Reliable, 0}, out[0])
+	assert.Equal(t, sent{1, hx("00 16000080 73617900 01 040000000200000068690000 4368617400"), multiplayer.Reliable, 0}, out[1])
+	require.NoError(t, m.HandlePacket(1, hx("03 4368617400"), Reliable, 0))
+	require.NoError(t, m.RPC(1, "Chat", "say", "hi"))
+	assert.Equal(t, hx("00 01000000 73617900 01 040000000200000068690000"), ft.take()[0].data)
+
+	// The receiving side: SIMPLIFY answered with CONFIRM, an rset by id.
+	var score int64
+	srv := &fakeTransport{d: multiplayer.Godot3, id: 1, peers: []int32{9}}
+	sm := New(srv, Config{})
+	_, err = sm.AddNode(NodeConfig{Path: "Chat", Properties: []Property{{Name: "score", Mode: Remote, Handler: func(c *Call) error {
+		var err error
+		score, err = c.Arg(0).Int()
+		return err
+	}}}})
+	require.NoError(t, err)
+	require.NoError(t, sm.HandlePacket(9, hx("02 03000000 4368617400"), Reliable, 0))
+	assert.Equal(t, []sent{{9, hx("03 4368617400"), multiplayer.Reliable, 0}}, srv.take())
+	require.NoError(t, sm.HandlePacket(9, hx("01 03000000 73636f726500 02000000 2a000000"), Reliable, 0))
+	assert.EqualValues(t, 42, score)
+	// An rset from Go: [1][id][name][value].
+	require.NoError(t, sm.RSet(9, "Chat", "score", 5, Unreliable))
+	out = srv.take()
+	require.Len(t, out, 2)
+	assert.Equal(t, hx("02 01000000 4368617400"), out[0].data)
+	assert.Equal(t, sent{9, hx("01 13000080 73636f726500 02000000 05000000 4368617400"), multiplayer.Unreliable, 0}, out[1])
+}
+
+// TestCompressedRoundTrip: every compact int width and bool, and the
+// plain Variant fallback, decode to what was encoded.
+func TestCompressedRoundTrip(t *testing.T) {
+	for _, v := range []any{true, false, int64(0), int64(127), int64(-128), int64(128), int64(-32769), int64(1) << 31,
+		int64(-1) << 63, 1.25, "x", variant.Vector2{X: 1, Y: 2}, []byte{1}, nil, []any{int64(1)}} {
+		b, err := AppendCompressed([]byte{0xAA}, v)
+		require.NoError(t, err)
+		got, n, err := DecodeCompressed(b[1:])
+		require.NoError(t, err)
+		assert.Equal(t, len(b)-1, n)
+		assert.Equal(t, v, got)
+	}
+}
