@@ -191,9 +191,6 @@ func (m *Multiplayer) HandlePacket(from int32, data []byte, tr Transfer, channel
 	return err
 }
 
-// peerLocked returns the state of a connected peer, or nil.
-func (m *Multiplayer) peerLocked(id int32) *peerState { return m.peers[id] }
-
 // cacheIDLocked returns n's path cache id, assigning the next one on first
 // use (make_object_cache).
 func (m *Multiplayer) cacheIDLocked(n *Node) uint32 {
@@ -246,7 +243,7 @@ func (m *Multiplayer) RPC(to int32, path, method string, args ...any) error {
 	if n == nil {
 		return &Error{Op: "send rpc", Path: path, Method: method, Err: ErrUnknownNode}
 	}
-	return m.rpc(to, n, method, false, args)
+	return m.rpc(to, n, method, args)
 }
 
 // RSet sets property on the node at path on peer to (Godot 3 rset /
@@ -263,7 +260,7 @@ func (m *Multiplayer) RSet(to int32, path, property string, value any, tr Transf
 	return m.send3(to, n, true, property, Method{Name: property, Transfer: tr}, []any{value})
 }
 
-func (m *Multiplayer) rpc(to int32, n *Node, method string, _ bool, args []any) error {
+func (m *Multiplayer) rpc(to int32, n *Node, method string, args []any) error {
 	mt := n.methodByName(method)
 	if mt == nil {
 		return &Error{Op: "send rpc", Path: n.path, Method: method, Err: ErrUnknownMethod}

@@ -322,6 +322,5 @@ func (n *Node) methodByName(name string) *Method {
 
 // RPC calls method on peers as Multiplayer.RPC does.
 func (n *Node) RPC(to int32, method string, args ...any) error {
-	return n.m.rpc(to, n, method, false, args)
+	return n.m.rpc(to, n, method, args)
 }
-
