@@ -170,3 +170,58 @@ func TestCompressedRoundTrip(t *testing.T) {
 		assert.Equal(t, v, got)
 	}
 }
+
+// TestReplicationLayouts checks SPAWN, DESPAWN, SYNC and delta bytes
+// both ways.
+func TestReplicationLayouts(t *testing.T) {
+	ft := &fakeTransport{d: multiplayer.Godot4, id: 1, peers: []int32{5}}
+	var got []Replication
+	m := New(ft, Config{Replication: func(r Replication) { got = append(got, r) }})
+	_, err := m.AddNode(NodeConfig{Path: "Spawner"})
+	require.NoError(t, err)
+	sp := &Spawn{Spawner: "Spawner", SceneID: InvalidSceneID, NetID: 1, SyncIDs: []uint32{2}, Name: "Bot", Arg: "a", State: []any{7}}
+	require.NoError(t, m.Spawn(5, sp))
+	out := ft.take()
+	require.Len(t, out, 2)
+	assert.Equal(t, sent{5, appendSimplify4(nil, md5hex(""), 1, "Spawner"), multiplayer.Reliable, 0}, out[0])
+	spawn := hx("04 ff 01000000 01000000 01000000 04000000 02000000 426f7400 0c000000 0400000001000000 61000000 0207")
+	assert.Equal(t, sent{5, spawn, multiplayer.Reliable, 0}, out[1])
+	require.NoError(t, m.Despawn(5, 1))
+	assert.Equal(t, sent{5, hx("05 01000000"), multiplayer.Reliable, 0}, ft.take()[0])
+	require.NoError(t, m.Sync(5, &Sync{Time: 0x102, States: []SyncState{{NetID: 2, Values: []any{variant.Vector2{X: 1, Y: 2}}}}}))
+	syncPkt := hx("06 0201 02000000 0c000000 050000000000803f00000040")
+	assert.Equal(t, sent{5, syncPkt, multiplayer.Unreliable, 0}, ft.take()[0])
+	require.NoError(t, m.Sync(5, &Sync{Delta: true, States: []SyncState{{NetID: 0x80000003, Indexes: 5, Values: []any{true, 1}}}}))
+	delta := hx("16 03000080 0500000000000000 03000000 81 0201")
+	assert.Equal(t, sent{5, delta, multiplayer.Reliable, 0}, ft.take()[0])
+
+	// The same bytes received from peer 5, which simplified its spawner
+	// as id 1.
+	require.NoError(t, m.HandlePacket(5, appendSimplify4(nil, md5hex(""), 1, "Spawner"), Reliable, 0))
+	ft.take()
+	for _, p := range [][]byte{spawn, hx("05 01000000"), syncPkt, delta} {
+		require.NoError(t, m.HandlePacket(5, p, Reliable, 0))
+	}
+	require.Len(t, got, 4)
+	assert.Equal(t, &Spawn{From: 5, Spawner: "Spawner", SceneID: InvalidSceneID, NetID: 1, SyncIDs: []uint32{2}, Name: "Bot", Arg: "a", State: []any{int64(7)}}, got[0])
+	assert.Equal(t, &Despawn{From: 5, NetID: 1}, got[1])
+	assert.Equal(t, &Sync{From: 5, Time: 0x102, States: []SyncState{{NetID: 2, Values: []any{variant.Vector2{X: 1, Y: 2}}}}}, got[2])
+	assert.Equal(t, &Sync{From: 5, Delta: true, States: []SyncState{{NetID: 0x80000003, Indexes: 5, Values: []any{true, int64(1)}}}}, got[3])
+
+	// Hostile replication packets.
+	for _, c := range []struct {
+		pkt  []byte
+		want error
+	}{
+		{hx("04 ff 01000000"), ErrTruncated},
+		{hx("04 00 09000000 01000000 00000000 02000000 4100"), ErrUnknownPathID},
+		{hx("04 00 01000000 01000000 ffffffff 02000000 4100"), ErrTruncated},
+		{hx("04 00 01000000 01000000 00000000 00000000 4100"), ErrInvalid},
+		{hx("04 00 01000000 01000000 00000000 03000000 612f6200"), ErrInvalid},
+		{hx("05 0100"), ErrTruncated},
+		{hx("06 0000 01000000 ff000000 02"), ErrTruncated},
+		{hx("06 0000 01000000 02000000 3f00"), ErrArgs},
+	} {
+		assert.ErrorIs(t, m.HandlePacket(5, c.pkt, Reliable, 0), c.want, "% x", c.pkt)
+	}
+}
