@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -299,34 +300,48 @@ func TestGodot4GoClient(t *testing.T) {
 	gs := godottest.Godot4.Start(t, "testdata/rpc4_server.gd", fmt.Sprintf("port=%d", port))
 	_, err := gs.WaitLine("LISTENING", 20*time.Second)
 	require.NoError(t, err, gs.Output())
-	cli, err := multiplayer.Dial(multiplayer.Godot4, "127.0.0.1", port, multiplayer.ClientConfig{})
-	require.NoError(t, err)
-	defer cli.Close()
-	m := New(cli, Config{})
-	rec := &recorder{}
-	_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
-		{Name: "say", Mode: AnyPeer},
-		{Name: "heard", Handler: func(c *Call) error {
-			id, err := c.Arg(0).Int32()
-			if err != nil {
+	// dial connects a Go client with Chat and Bad declared.
+	dial := func(rec *recorder) (*multiplayer.Client, *Multiplayer) {
+		cli, err := multiplayer.Dial(multiplayer.Godot4, "127.0.0.1", port, multiplayer.ClientConfig{})
+		require.NoError(t, err)
+		t.Cleanup(func() { cli.Close() })
+		m := New(cli, Config{})
+		_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
+			{Name: "say", Mode: AnyPeer},
+			{Name: "heard", Handler: func(c *Call) error {
+				id, err := c.Arg(0).Int32()
+				if err != nil {
+					return err
+				}
+				text, err := c.Arg(1).String()
+				rec.add("heard %d %s from %d", id, text, c.From)
 				return err
-			}
-			text, err := c.Arg(1).String()
-			rec.add("heard %d %s from %d", id, text, c.From)
-			return err
-		}},
-		{Name: "bytes_back", Handler: func(c *Call) error {
-			b, err := c.Arg(0).Bytes()
-			rec.add("bytes %v", b)
-			return err
-		}},
-		{Name: "admin"},
-		{Name: "moved", Mode: AnyPeer, Transfer: Unreliable},
-		{Name: "done", Mode: AnyPeer},
-	}})
-	require.NoError(t, err)
-	_, err = m.AddNode(NodeConfig{Path: "/root/Bad", Methods: []Method{{Name: "ping", Mode: AnyPeer}, {Name: "pong", Mode: AnyPeer}}})
-	require.NoError(t, err)
+			}},
+			{Name: "bytes_back", Handler: func(c *Call) error {
+				b, err := c.Arg(0).Bytes()
+				rec.add("bytes %v", b)
+				return err
+			}},
+			{Name: "admin"},
+			{Name: "moved", Mode: AnyPeer, Transfer: Unreliable},
+			{Name: "done", Mode: AnyPeer},
+			{Name: "direct", Mode: AnyPeer, Handler: func(c *Call) error {
+				text, err := c.Arg(0).String()
+				rec.add("direct %s from %d", text, c.From)
+				return err
+			}},
+		}})
+		require.NoError(t, err)
+		_, err = m.AddNode(NodeConfig{Path: "/root/Bad", Methods: []Method{{Name: "ping", Mode: AnyPeer}, {Name: "pong", Mode: AnyPeer}}})
+		require.NoError(t, err)
+		return cli, m
+	}
+	rec := &recorder{}
+	cli, m := dial(rec)
+	recB := &recorder{}
+	cliB, mB := dial(recB)
+	logB := &errLog{}
+	doneB := serve(mB, cliB.Events(), logB, nil)
 	var compact, pathForm int
 	var formMu sync.Mutex
 	sent := &countingTransport{Transport: cli, inspect: func(data []byte) {
@@ -354,6 +369,14 @@ func TestGodot4GoClient(t *testing.T) {
 	require.NoError(t, m.RPC(1, "Bad", "ping"))
 	require.NoError(t, m.RPC(1, "Chat", "say", "three"))
 	waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d three from 1", me)) }, "no heard three: %v", rec)
+	// Client to client through the Godot server's relay: one call to B,
+	// one to everyone (the server and B).
+	waitFor(t, 5*time.Second, func() bool { return slices.Contains(m.Peers(), cliB.ID()) }, "A never heard of B")
+	require.NoError(t, m.RPC(cliB.ID(), "Chat", "direct", "a to b"))
+	require.NoError(t, m.RPC(0, "Chat", "direct", "a to all"))
+	waitFor(t, 5*time.Second, func() bool {
+		return recB.has(fmt.Sprintf("direct a to b from %d", me)) && recB.has(fmt.Sprintf("direct a to all from %d", me))
+	}, "B got no relayed calls: %v", recB)
 	require.NoError(t, m.RPC(1, "Chat", "done"))
 	out, err := gs.Wait()
 	require.NoError(t, err, out)
@@ -361,10 +384,13 @@ func TestGodot4GoClient(t *testing.T) {
 	assert.True(t, rec.has("bytes [4 5 6]"), "%v", rec)
 	cli.Close()
 	<-done
+	cliB.Close()
+	<-doneB
+	assert.Empty(t, logB.all())
 	formMu.Lock()
 	t.Logf("path-form calls %d, compact %d", pathForm, compact)
-	assert.Equal(t, 2, pathForm, "first call on Chat and on Bad")
-	assert.Equal(t, 5, compact)
+	assert.Equal(t, 4, pathForm, "first calls on Chat and Bad to the server, both directs to B (unconfirmed)")
+	assert.Equal(t, 6, compact, "say two and three, moved, admin, done, direct to the server")
 	formMu.Unlock()
 	var mismatch bool
 	for _, err := range log.all() {

@@ -1,6 +1,7 @@
 package scene
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -339,4 +340,16 @@ func normalize(v any) any {
 		return float64(x)
 	}
 	return v
+}
+
+// Peers returns the connected peers this side knows, in ascending order.
+func (m *Multiplayer) Peers() []int32 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]int32, 0, len(m.peers))
+	for id := range m.peers {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -3,7 +3,8 @@
 # to the caller; admin() is authority-only, so a client's call must be
 # refused; done() ends the run, printing PASS if everything arrived.
 # /root/Bad declares other methods than the Go client's, to see the
-# checksum mismatch reported.
+# checksum mismatch reported. direct() is what a second Go client gets
+# relayed by this server.
 extends SceneTree
 
 const CHAT_SRC := """
@@ -12,6 +13,7 @@ var says := []
 var pos := []
 var admin_ran := 0
 var finished := false
+var directs := []
 @rpc("any_peer") func say(text):
 	var from := multiplayer.get_remote_sender_id()
 	says.append(text)
@@ -22,6 +24,7 @@ var finished := false
 @rpc("authority") func admin(x): admin_ran += 1
 @rpc("any_peer", "call_remote", "unreliable") func moved(v): pos.append(v)
 @rpc("any_peer") func done(): finished = true
+@rpc("any_peer") func direct(text): directs.append(text)
 """
 
 const BAD_SRC := """
@@ -76,7 +79,8 @@ func run() -> void:
 	print("POS ", chat.pos)
 	print("ADMIN ", chat.admin_ran)
 	print("PINGS ", bad.pings)
-	if chat.finished and chat.says == ["one", "two", "three"] and chat.pos == [Vector3(1, 2, 3)] and chat.admin_ran == 0 and bad.pings == 1:
+	print("DIRECTS ", chat.directs)
+	if chat.directs == ["a to all"] and chat.finished and chat.says == ["one", "two", "three"] and chat.pos == [Vector3(1, 2, 3)] and chat.admin_ran == 0 and bad.pings == 1:
 		print("PASS")
 		quit(0)
 	else:
