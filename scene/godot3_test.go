@@ -156,4 +156,66 @@ func TestGodot3ClientCallsGoServer(t *testing.T) {
 	}
 }
 
-var _ = fmt.Sprint
+
+// TestGodot3GoClient runs a Go client against real Godot 3.2.3 and 3.6.2
+// servers: rpc_id and rset (reliable and unreliable) from Go, heard() and
+// an rset back from Godot, and a puppet method and property Godot refuses.
+func TestGodot3GoClient(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			port := freePort(t)
+			gs := e.Start(t, "testdata/rpc3_server.gd", fmt.Sprintf("port=%d", port))
+			_, err := gs.WaitLine("LISTENING", 20*time.Second)
+			require.NoError(t, err, gs.Output())
+			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+			require.NoError(t, err)
+			defer cli.Close()
+			m := New(cli, Config{})
+			rec := &recorder{}
+			_, err = m.AddNode(NodeConfig{Path: "/root/Chat",
+				Methods: []Method{
+					{Name: "say", Mode: Remote},
+					{Name: "heard", Mode: Puppet, Handler: func(c *Call) error {
+						id, err := c.Arg(0).Int32()
+						if err != nil {
+							return err
+						}
+						text, err := c.Arg(1).String()
+						rec.add("heard %d %s from %d", id, text, c.From)
+						return err
+					}},
+					{Name: "admin", Mode: Puppet},
+					{Name: "done", Mode: Remote},
+				},
+				Properties: []Property{
+					{Name: "score", Mode: Remote},
+					{Name: "level", Mode: Puppet, Handler: func(c *Call) error {
+						v, err := c.Arg(0).Int()
+						rec.add("level %d from %d", v, c.From)
+						return err
+					}},
+				},
+			})
+			require.NoError(t, err)
+			log := &errLog{}
+			done := serve(m, cli.Events(), log, nil)
+			me := cli.ID()
+			require.NoError(t, m.RPC(1, "Chat", "say", "one"))
+			waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
+			require.NoError(t, m.RSet(1, "Chat", "score", 5, Reliable))
+			require.NoError(t, m.RSet(1, "Chat", "score", 6, Unreliable))
+			require.NoError(t, m.RPC(1, "Chat", "admin", 1))         // puppet: refused by the master
+			require.NoError(t, m.RSet(1, "Chat", "level", 3, Reliable)) // likewise
+			require.NoError(t, m.RPC(1, "Chat", "say", "two"))
+			waitFor(t, 5*time.Second, func() bool { return rec.has("level 9 from 1") }, "no rset back: %v", rec)
+			require.NoError(t, m.RPC(1, "Chat", "done"))
+			out, err := gs.Wait()
+			require.NoError(t, err, out)
+			require.True(t, godottest.HasLine(out, "PASS"), out)
+			cli.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}
