@@ -156,7 +156,6 @@ func TestGodot3ClientCallsGoServer(t *testing.T) {
 	}
 }
 
-
 // TestGodot3GoClient runs a Go client against real Godot 3.2.3 and 3.6.2
 // servers: rpc_id and rset (reliable and unreliable) from Go, heard() and
 // an rset back from Godot, and a puppet method and property Godot refuses.
@@ -205,7 +204,7 @@ func TestGodot3GoClient(t *testing.T) {
 			waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
 			require.NoError(t, m.RSet(1, "Chat", "score", 5, Reliable))
 			require.NoError(t, m.RSet(1, "Chat", "score", 6, Unreliable))
-			require.NoError(t, m.RPC(1, "Chat", "admin", 1))         // puppet: refused by the master
+			require.NoError(t, m.RPC(1, "Chat", "admin", 1))            // puppet: refused by the master
 			require.NoError(t, m.RSet(1, "Chat", "level", 3, Reliable)) // likewise
 			require.NoError(t, m.RPC(1, "Chat", "say", "two"))
 			waitFor(t, 5*time.Second, func() bool { return rec.has("level 9 from 1") }, "no rset back: %v", rec)
