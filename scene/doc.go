@@ -68,10 +68,11 @@
 // Tested against real engines: Godot 4.6.3 (clients calling a Go server in
 // every transfer mode and on a custom channel, Variant arguments in their
 // compact form, 40 node paths, two clients calling each other through a Go
-// server, a Go client on a Godot server, a refused call, a checksum
-// mismatch, server-driven spawn and sync), Godot 3.6.2 and 3.2.3 (rpc,
-// rpc_id, rpc_unreliable, rset in both directions, remotesync, refused
-// puppet calls). Godot 4.0-4.2 confirm paths with another CONFIRM_PATH
+// server, Go clients on a Godot server and through its relay, a refused
+// call, a checksum mismatch, server-driven spawn, sync and delta), Godot
+// 3.6.2 and 3.2.3 (Godot clients on a Go server and a Go client on a Godot
+// server: rpc, rpc_id, rpc_unreliable, rset in both directions,
+// remotesync, refused puppet calls). Godot 4.0-4.2 confirm paths with another CONFIRM_PATH
 // layout: set Config.Confirm to Confirm40 for them (not tested against
 // those engines). docs/rpc.md describes every layout.
 package scene

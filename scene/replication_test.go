@@ -68,6 +68,10 @@ func TestGodot4Replication(t *testing.T) {
 		}
 	}
 	syncUntil("player synced", SyncState{NetID: netID, Values: []any{variant.Vector2{X: 10, Y: 20}}})
+	// Delta: bit 0 is the first "on change" property, rotation.
+	require.NoError(t, m.Sync(client, &Sync{Delta: true, States: []SyncState{{NetID: netID, Indexes: 1, Values: []any{1.5}}}}))
+	_, err = proc.WaitLine("STEP player delta", 5*time.Second)
+	require.NoError(t, err, proc.Output())
 
 	require.NoError(t, m.Spawn(client, &Spawn{Spawner: "Spawner", SceneID: InvalidSceneID, NetID: 1, SyncIDs: []uint32{2},
 		Name: "Bot", Arg: "bot-arg", State: []any{variant.Vector2{X: 5, Y: 6}}}))
@@ -82,8 +86,13 @@ func TestGodot4Replication(t *testing.T) {
 	// The client's own synchronizer reached the Go server as SYNC.
 	mu.Lock()
 	defer mu.Unlock()
-	require.NotEmpty(t, fromClient, "no SYNC from the client")
-	s := fromClient[len(fromClient)-1]
+	var s *Sync
+	for _, x := range fromClient {
+		if !x.Delta {
+			s = x
+		}
+	}
+	require.NotNil(t, s, "no SYNC from the client")
 	assert.Equal(t, client, s.From)
 	require.Len(t, s.States, 1)
 	assert.NotZero(t, s.States[0].NetID&pathFlag, "path-based net id")

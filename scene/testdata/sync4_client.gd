@@ -3,7 +3,8 @@
 # authority 1) replicating position; /root/Spawner spawns into
 # /root/World with a spawn_function whose nodes carry a synchronizer with
 # position as spawn and sync property; /root/Mine/Sync is this client's
-# own synchronizer, so it sends SYNC to the server.
+# own synchronizer, so it sends SYNC to the server. Player's rotation is
+# an "on change" property, set by the server's delta packet.
 extends SceneTree
 
 var args := {}
@@ -34,19 +35,24 @@ func wait_for(cond: Callable, secs: float) -> bool:
 	return cond.call()
 
 
-func position_config(spawn: bool) -> SceneReplicationConfig:
+func position_config(spawn: bool, watch: bool) -> SceneReplicationConfig:
 	var cfg := SceneReplicationConfig.new()
 	cfg.add_property(NodePath(".:position"))
 	cfg.property_set_spawn(NodePath(".:position"), spawn)
 	cfg.property_set_replication_mode(NodePath(".:position"), SceneReplicationConfig.REPLICATION_MODE_ALWAYS)
+	if watch:
+		# An "on change" property: it travels in delta packets.
+		cfg.add_property(NodePath(".:rotation"))
+		cfg.property_set_spawn(NodePath(".:rotation"), false)
+		cfg.property_set_replication_mode(NodePath(".:rotation"), SceneReplicationConfig.REPLICATION_MODE_ON_CHANGE)
 	return cfg
 
 
-func with_sync(n: Node2D, spawn: bool) -> Node2D:
+func with_sync(n: Node2D, spawn: bool, watch := false) -> Node2D:
 	var s := MultiplayerSynchronizer.new()
 	s.name = "Sync"
 	s.root_path = NodePath("..")
-	s.replication_config = position_config(spawn)
+	s.replication_config = position_config(spawn, watch)
 	n.add_child(s)
 	return n
 
@@ -61,7 +67,7 @@ func run() -> void:
 	await process_frame
 	var player := Node2D.new()
 	player.name = "Player"
-	root.add_child(with_sync(player, false))
+	root.add_child(with_sync(player, false, true))
 	var world := Node.new()
 	world.name = "World"
 	root.add_child(world)
@@ -94,6 +100,10 @@ func run() -> void:
 		fail("player position %s" % player.position)
 		return
 	print("STEP player synced")
+	if not await wait_for(func(): return player.rotation == 1.5, 5.0):
+		fail("player rotation %s" % player.rotation)
+		return
+	print("STEP player delta")
 	if not await wait_for(func(): return world.has_node("Bot"), 5.0):
 		fail("no spawn")
 		return
