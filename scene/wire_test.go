@@ -2,6 +2,7 @@ package scene
 
 import (
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -224,4 +225,58 @@ func TestReplicationLayouts(t *testing.T) {
 	} {
 		assert.ErrorIs(t, m.HandlePacket(5, c.pkt, Reliable, 0), c.want, "% x", c.pkt)
 	}
+}
+
+// TestCallLocal: call_local (Godot 4) and the sync modes (Godot 3) run
+// the handler here too when the target set includes this side; rpc_id to
+// the own id without it fails; -N excludes N.
+func TestCallLocal(t *testing.T) {
+	for _, d := range []multiplayer.Dialect{multiplayer.Godot3, multiplayer.Godot4} {
+		ft := &fakeTransport{d: d, id: 1, peers: []int32{5, 6}}
+		m := New(ft, Config{})
+		var local []string
+		h := func(c *Call) error {
+			v, err := c.Arg(0).Int()
+			local = append(local, fmt.Sprintf("%s %d %d", c.Method, c.From, v))
+			return err
+		}
+		localMode := Method{Name: "both", Mode: AnyPeer, CallLocal: true, Handler: h}
+		if d == multiplayer.Godot3 {
+			localMode = Method{Name: "both", Mode: RemoteSync, Handler: h}
+		}
+		_, err := m.AddNode(NodeConfig{Path: "N", Methods: []Method{localMode, {Name: "remote_only", Mode: AnyPeer, Handler: h}}})
+		require.NoError(t, err)
+		require.NoError(t, m.RPC(0, "N", "both", 1))
+		require.NoError(t, m.RPC(-5, "N", "both", 2))
+		require.NoError(t, m.RPC(1, "N", "both", 3)) // own id: local only
+		require.NoError(t, m.RPC(5, "N", "both", 4)) // another peer: remote only
+		require.NoError(t, m.RPC(0, "N", "remote_only", 5))
+		assert.Equal(t, []string{"both 1 1", "both 1 2", "both 1 3"}, local, d)
+		assert.ErrorIs(t, m.RPC(1, "N", "remote_only", 6), ErrUnknownPeer, d)
+		assert.ErrorIs(t, m.RPC(7, "N", "both", 7), ErrUnknownPeer, d)
+		assert.ErrorIs(t, m.RPC(-7, "N", "both", 7), ErrUnknownPeer, d)
+		assert.ErrorIs(t, m.RPC(5, "N", "nope"), ErrUnknownMethod, d)
+		assert.ErrorIs(t, m.RPC(5, "Nope", "both"), ErrUnknownNode, d)
+		var to []int32
+		for _, s := range ft.take() {
+			if s.data[0] == 0 || s.data[0]&0x80 != 0 || (d == multiplayer.Godot4 && s.data[0]&cmd4Mask == cmd4RemoteCall) {
+				to = append(to, s.to)
+			}
+		}
+		if d == multiplayer.Godot4 {
+			// One packet per target: 5,6 | 6 | 5 | 5,6.
+			assert.Equal(t, []int32{5, 6, 6, 5, 5, 6}, to)
+		}
+	}
+	// Declarations the dialect lacks fail.
+	m4 := New(&fakeTransport{d: multiplayer.Godot4}, Config{})
+	_, err := m4.AddNode(NodeConfig{Path: "X", Methods: []Method{{Name: "a", Mode: RemoteSync}}})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	_, err = m4.AddNode(NodeConfig{Path: "X", Properties: []Property{{Name: "p"}}})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	_, err = m4.AddNode(NodeConfig{Path: "X", Methods: []Method{{Name: "a"}, {Name: "a"}}})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	_, err = m4.AddNode(NodeConfig{Path: "/elsewhere"})
+	assert.ErrorIs(t, err, ErrUnsupported)
+	assert.ErrorIs(t, m4.RSet(0, "X", "p", 1, Reliable), ErrUnsupported)
 }
