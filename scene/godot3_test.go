@@ -1,0 +1,220 @@
+package scene
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/enetgo/enet/multiplayer"
+	"github.com/enetgo/enet/variant"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// chat3 declares rpc3_client.gd's Chat node for a Go Godot 3 server.
+func chat3(rec *recorder) NodeConfig {
+	return NodeConfig{
+		Path: "/root/Chat",
+		Methods: []Method{
+			{Name: "say", Mode: Remote, Handler: func(c *Call) error {
+				text, err := c.Arg(0).String()
+				if err != nil {
+					return err
+				}
+				rec.add("say %d %s", c.From, text)
+				if err := c.Node.RPC(0, "heard", c.From, text); err != nil {
+					return err
+				}
+				if text == "done" {
+					if err := c.Node.m.RSet(c.From, "Chat", "level", 9, Reliable); err != nil {
+						return err
+					}
+					return c.Reply("tick", 1)
+				}
+				return nil
+			}},
+			{Name: "heard", Mode: Puppet, Handler: func(c *Call) error {
+				rec.add("heard called by %d", c.From)
+				return nil
+			}},
+			{Name: "ping_u", Mode: Remote, Handler: func(c *Call) error {
+				n, err := c.Arg(0).Int()
+				rec.add("ping_u %d %v", n, c.Transfer)
+				if err != nil {
+					return err
+				}
+				return c.Reply("ack", c.Method, c.Transfer.String())
+			}},
+			{Name: "ack", Mode: Puppet},
+			{Name: "types", Mode: Remote, Handler: func(c *Call) error {
+				rec.mu.Lock()
+				rec.types = append([]Value(nil), c.Args...)
+				rec.mu.Unlock()
+				back := make([]any, len(c.Args))
+				for i, a := range c.Args {
+					back[i] = a.Any()
+				}
+				return c.Reply("types_back", back...)
+			}},
+			{Name: "types_back", Mode: Puppet},
+			{Name: "both", Mode: RemoteSync, Handler: func(c *Call) error {
+				x, err := c.Arg(0).Int()
+				rec.add("both %d %d", c.From, x)
+				return err
+			}},
+			{Name: "tick", Mode: Puppet},
+		},
+		Properties: []Property{
+			{Name: "score", Mode: Remote, Param: variant.TypeInt, Handler: func(c *Call) error {
+				v, err := c.Arg(0).Int()
+				rec.add("score %d %v", v, c.Transfer)
+				return err
+			}},
+			{Name: "level", Mode: Puppet, Handler: func(c *Call) error {
+				rec.add("level set by %d", c.From)
+				return nil
+			}},
+		},
+	}
+}
+
+// TestGodot3ClientCallsGoServer runs real Godot 3.2.3 and 3.6.2 clients
+// against a Go Godot 3 server: rpc, rpc_id, rpc_unreliable(_id),
+// rset(_id), rset_unreliable(_id), Variant types, calls and an rset back,
+// remotesync, and a puppet method and property the server refuses.
+func TestGodot3ClientCallsGoServer(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
+			m := New(srv, Config{})
+			rec := &recorder{}
+			_, err := m.AddNode(chat3(rec))
+			require.NoError(t, err)
+			var forms struct {
+				sync.Mutex
+				path, compact int
+			}
+			log := &errLog{}
+			done := serve(m, srv.Events(), log, func(p multiplayer.Packet) {
+				if p.Data[0] > cmd3RemoteSet {
+					return
+				}
+				forms.Lock()
+				if c, err := parseCall3(p.Data); err == nil && c.target&pathFlag != 0 {
+					forms.path++
+				} else {
+					forms.compact++
+				}
+				forms.Unlock()
+			})
+			out := e.Run(t, "testdata/rpc3_client.gd", portArg(srv))
+			id := idFrom(out)
+			waitFor(t, 2*time.Second, func() bool { return rec.has("say " + id + " done") }, "no final say: %v", rec)
+			for _, want := range []string{
+				"say " + id + " hi", "say " + id + " all",
+				"ping_u 1 unreliable", "ping_u 2 unreliable",
+				"score 5 reliable", "score 6 reliable", "score 7 unreliable", "score 8 unreliable",
+				"both " + id + " 42",
+			} {
+				assert.True(t, rec.has(want), "missing %q in %v", want, rec)
+			}
+			assert.False(t, rec.has("heard called by "+id))
+			assert.False(t, rec.has("level set by "+id))
+			rec.mu.Lock()
+			got := make([]any, len(rec.types))
+			for i, v := range rec.types {
+				got[i] = v.Any()
+			}
+			rec.mu.Unlock()
+			require.Len(t, got, 13)
+			assert.Equal(t, []any{true, int64(7), int64(-300), int64(1) << 40, 1.5, "héllo",
+				variant.Vector2{X: 1.5, Y: -2}, variant.Vector3{X: 1, Y: 2, Z: 3},
+				variant.Color{R: 0.5, G: 0.25, B: 1, A: 1}, []any{int64(1), "two"}}, got[:10])
+			assert.Equal(t, []int32{1, 2}, got[11])
+			assert.Nil(t, got[12])
+			forms.Lock()
+			t.Logf("path-form %d, compact %d", forms.path, forms.compact)
+			assert.Positive(t, forms.path)
+			assert.Positive(t, forms.compact)
+			forms.Unlock()
+			var refused int
+			for _, err := range log.all() {
+				if errors.Is(err, ErrNotAllowed) {
+					refused++
+				} else {
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			assert.Equal(t, 2, refused, "puppet method and property")
+			srv.Close()
+			<-done
+		})
+	}
+}
+
+// TestGodot3GoClient runs a Go client against real Godot 3.2.3 and 3.6.2
+// servers: rpc_id and rset (reliable and unreliable) from Go, heard() and
+// an rset back from Godot, and a puppet method and property Godot refuses.
+func TestGodot3GoClient(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			port := freePort(t)
+			gs := e.Start(t, "testdata/rpc3_server.gd", fmt.Sprintf("port=%d", port))
+			_, err := gs.WaitLine("LISTENING", 20*time.Second)
+			require.NoError(t, err, gs.Output())
+			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+			require.NoError(t, err)
+			defer cli.Close()
+			m := New(cli, Config{})
+			rec := &recorder{}
+			_, err = m.AddNode(NodeConfig{Path: "/root/Chat",
+				Methods: []Method{
+					{Name: "say", Mode: Remote},
+					{Name: "heard", Mode: Puppet, Handler: func(c *Call) error {
+						id, err := c.Arg(0).Int32()
+						if err != nil {
+							return err
+						}
+						text, err := c.Arg(1).String()
+						rec.add("heard %d %s from %d", id, text, c.From)
+						return err
+					}},
+					{Name: "admin", Mode: Puppet},
+					{Name: "done", Mode: Remote},
+				},
+				Properties: []Property{
+					{Name: "score", Mode: Remote},
+					{Name: "level", Mode: Puppet, Handler: func(c *Call) error {
+						v, err := c.Arg(0).Int()
+						rec.add("level %d from %d", v, c.From)
+						return err
+					}},
+				},
+			})
+			require.NoError(t, err)
+			log := &errLog{}
+			done := serve(m, cli.Events(), log, nil)
+			me := cli.ID()
+			require.NoError(t, m.RPC(1, "Chat", "say", "one"))
+			waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
+			require.NoError(t, m.RSet(1, "Chat", "score", 5, Reliable))
+			require.NoError(t, m.RSet(1, "Chat", "score", 6, Unreliable))
+			require.NoError(t, m.RPC(1, "Chat", "admin", 1))            // puppet: refused by the master
+			require.NoError(t, m.RSet(1, "Chat", "level", 3, Reliable)) // likewise
+			require.NoError(t, m.RPC(1, "Chat", "say", "two"))
+			waitFor(t, 5*time.Second, func() bool { return rec.has("level 9 from 1") }, "no rset back: %v", rec)
+			require.NoError(t, m.RPC(1, "Chat", "done"))
+			out, err := gs.Wait()
+			require.NoError(t, err, out)
+			require.True(t, godottest.HasLine(out, "PASS"), out)
+			cli.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}

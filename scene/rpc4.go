@@ -1,0 +1,234 @@
+package scene
+
+import (
+	"slices"
+
+	"github.com/enetgo/enet/multiplayer"
+)
+
+// handle4 processes a Godot 4 SceneMultiplayer packet.
+func (m *Multiplayer) handle4(from int32, data []byte, tr Transfer, channel int) error {
+	switch data[0] & cmd4Mask {
+	case cmd4RemoteCall:
+		return m.receiveRPC4(from, data, tr, channel)
+	case cmd4SimplifyPath:
+		return m.receiveSimplify4(from, data)
+	case cmd4ConfirmPath:
+		return m.receiveConfirm4(from, data)
+	case cmd4Spawn, cmd4Despawn, cmd4Sync:
+		return m.receiveReplication(from, data)
+	}
+	return nil // RAW and SYS belong to the caller and the transport
+}
+
+func (m *Multiplayer) receiveRPC4(from int32, data []byte, tr Transfer, channel int) error {
+	r, err := parseRPC4(data)
+	if err != nil {
+		return &Error{From: from, Op: "rpc", Err: err}
+	}
+	m.mu.Lock()
+	var n *Node
+	if r.node&pathFlag != 0 {
+		// Full-path form: resolved, not cached (SceneRPCInterface).
+		n = m.nodes[relPath(r.path)]
+		if n == nil {
+			m.mu.Unlock()
+			return &Error{From: from, Op: "rpc", Path: r.path, Err: ErrUnknownNode}
+		}
+	} else {
+		p := m.peers[from]
+		if p == nil {
+			m.mu.Unlock()
+			return &Error{From: from, Op: "rpc", Err: ErrUnknownPeer}
+		}
+		e, ok := p.recv[r.node]
+		if !ok {
+			m.mu.Unlock()
+			return &Error{From: from, Op: "rpc", Err: errf(ErrUnknownPathID, "id %d", r.node)}
+		}
+		n = e.node
+	}
+	m.mu.Unlock()
+	mt := n.method(r.method)
+	if mt == nil {
+		return &Error{From: from, Op: "rpc", Path: n.path, Err: errf(ErrUnknownMethod, "id %d", r.method)}
+	}
+	if err := m.allowed4(from, n, mt); err != nil {
+		return &Error{From: from, Op: "rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
+	c := &Call{From: from, Node: n, Method: mt.Name, Transfer: tr, Channel: channel}
+	c.Args = c.buf[:0]
+	if c.Args, err = decodeArgs4(c.Args, r); err == nil {
+		err = checkParams(mt.Params, c.Args)
+	}
+	if err != nil {
+		return &Error{From: from, Op: "rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
+	return m.dispatch(c, mt)
+}
+
+// allowed4 applies Godot 4's receiver rule: any_peer from anyone,
+// authority only from the node's authority, disabled never.
+func (m *Multiplayer) allowed4(from int32, n *Node, mt *Method) error {
+	switch mt.Mode {
+	case AnyPeer:
+		return nil
+	case Authority:
+		if from == n.authority {
+			return nil
+		}
+		return errf(ErrNotAllowed, "mode authority, authority is %d", n.authority)
+	}
+	return errf(ErrNotAllowed, "mode %v", mt.Mode)
+}
+
+func (m *Multiplayer) receiveSimplify4(from int32, data []byte) error {
+	sum, id, path, err := parseSimplify4(data)
+	if err != nil {
+		return &Error{From: from, Op: "simplify path", Err: err}
+	}
+	m.mu.Lock()
+	p := m.peers[from]
+	if p == nil {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "simplify path", Path: path, Err: ErrUnknownPeer}
+	}
+	if _, dup := p.recv[id]; dup && m.cfg.Confirm == Confirm43 {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "simplify path", Path: path, Err: errf(ErrDuplicateID, "id %d", id)}
+	}
+	n := m.nodes[relPath(path)]
+	if n == nil {
+		// Godot sends no CONFIRM for a missing node: the peer keeps
+		// using the full path.
+		m.mu.Unlock()
+		return &Error{From: from, Op: "simplify path", Path: path, Err: ErrUnknownNode}
+	}
+	if _, known := p.recv[id]; !known && len(p.recv) >= m.cfg.MaxCachedPaths {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "simplify path", Path: path, Err: errf(ErrCacheFull, "%d ids", len(p.recv))}
+	}
+	p.recv[id] = recvNode{node: n}
+	m.mu.Unlock()
+	m.simplified.Add(1)
+	valid := sum == n.checksum
+	reply := appendConfirm4(nil, m.cfg.Confirm, valid, id, path)
+	if err := m.t.Send(from, reply, multiplayer.Reliable, 0); err != nil {
+		return &Error{From: from, Op: "confirm path", Path: n.path, Err: err}
+	}
+	if !valid {
+		// Godot prints the error, still caches the id and confirms with
+		// valid = 0.
+		return &Error{From: from, Op: "simplify path", Path: n.path, Err: errf(ErrChecksum, "peer %s, ours %s", sum, n.checksum)}
+	}
+	return nil
+}
+
+func (m *Multiplayer) receiveConfirm4(from int32, data []byte) error {
+	valid, id, path, err := parseConfirm4(data, m.cfg.Confirm)
+	if err != nil {
+		return &Error{From: from, Op: "confirm path", Err: err}
+	}
+	m.mu.Lock()
+	var n *Node
+	if m.cfg.Confirm == Confirm40 {
+		n = m.nodes[relPath(path)]
+	} else {
+		n = m.byID[id]
+	}
+	if n == nil {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "confirm path", Path: path, Err: errf(ErrUnknownPathID, "id %d", id)}
+	}
+	p := m.peers[from]
+	if p == nil {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "confirm path", Path: n.path, Err: ErrUnknownPeer}
+	}
+	if _, sent := p.sent[n]; !sent {
+		m.mu.Unlock()
+		return &Error{From: from, Op: "confirm path", Path: n.path, Err: errf(ErrInvalid, "path was not simplified to this peer")}
+	}
+	p.sent[n] = true
+	m.mu.Unlock()
+	m.confirmed.Add(1)
+	if !valid {
+		return &Error{From: from, Op: "confirm path", Path: n.path, Err: errf(ErrChecksum, "peer reports a different method list")}
+	}
+	return nil
+}
+
+// simplifyLocked makes sure every target has been sent SIMPLIFY_PATH for
+// n (send_object_cache) and reports whether all of them confirmed it.
+func (m *Multiplayer) simplifyLocked(n *Node, id uint32, targets []int32) (allConfirmed bool, err error) {
+	allConfirmed = true
+	var pkt []byte
+	for _, t := range targets {
+		p := m.peers[t]
+		confirmed, sent := p.sent[n]
+		if sent {
+			allConfirmed = allConfirmed && confirmed
+			continue
+		}
+		allConfirmed = false
+		if pkt == nil {
+			if m.d == multiplayer.Godot4 {
+				pkt = appendSimplify4(nil, n.checksum, id, n.path)
+			} else {
+				pkt = appendSimplify3(nil, id, n.path)
+			}
+		}
+		if err := m.t.Send(t, pkt, multiplayer.Reliable, 0); err != nil {
+			return false, err
+		}
+		p.sent[n] = false
+	}
+	return allConfirmed, nil
+}
+
+// send4 sends a Godot 4 call: one packet per target (send_command), with
+// the compact node id when every target confirmed the path, else the u32
+// form with the path appended for the peers that have not.
+func (m *Multiplayer) send4(to int32, n *Node, mt *Method, args []any) error {
+	id4, _ := n.MethodID(mt.Name)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	targets, err := m.targetsLocked(to)
+	if err != nil {
+		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	slices.Sort(targets)
+	id := m.cacheIDLocked(n)
+	all, err := m.simplifyLocked(n, id, targets)
+	if err != nil {
+		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
+	pkt, err := appendRPC4(nil, id, !all, id4, args)
+	if err != nil {
+		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
+	mode := mt.Transfer.mode()
+	var full []byte
+	var first error
+	for _, t := range targets {
+		out := pkt
+		if !all && !m.peers[t].sent[n] {
+			if full == nil {
+				full = appendCString(slices.Clone(pkt), n.path)
+				putU32(full[1:], pathFlag|uint32(len(pkt)))
+			}
+			out = full
+		}
+		if err := m.t.Send(t, out, mode, mt.Channel); err != nil && first == nil {
+			first = &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
+		}
+	}
+	return first
+}
+
+func putU32(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
