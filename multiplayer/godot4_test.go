@@ -65,6 +65,7 @@ func TestGodot4ClientsThroughGoServer(t *testing.T) {
 	require.NoError(t, err, p.Output())
 	a, b, c := field(t, line, "a"), field(t, line, "b"), field(t, line, "c")
 	assert.ElementsMatch(t, []int32{a, b, c}, s.Peers())
+	fullThrottle(t, s, a, b, c)
 
 	// Raw ENet clients with a duplicate id and invalid ones are reset
 	// silently: neither our server nor the Godot clients hear of them.

@@ -177,3 +177,27 @@ func le32(v int32) []byte {
 func cat(parts ...[]byte) []byte {
 	return slices.Concat(parts...)
 }
+
+// fullThrottle keeps the server's unreliable throttle towards each peer at
+// full, and through ENet's THROTTLE_CONFIGURE command the peer's towards the
+// server too. ENet drops an unreliable packet whenever the peer's throttle
+// counter (advanced by 7 of 32 per packet) passes the throttle, which a round
+// trip longer than the last by twice its variance lowers by the deceleration
+// (2 by default): on a loaded machine a test's unreliable packets are then
+// legitimately dropped now and then. With a deceleration of 0 the throttle
+// cannot fall, and pings bring it back to full (an acceleration of a whole
+// scale restores it with one round trip no longer than the last).
+func fullThrottle(t *testing.T, s *Server, ids ...int32) {
+	t.Helper()
+	for _, id := range ids {
+		p := s.Peer(id)
+		require.NotNil(t, p, "peer %d", id)
+		require.NoError(t, p.ThrottleConfigure(time.Second, enet.PacketThrottleScale, 0))
+		deadline := time.Now().Add(5 * time.Second)
+		for p.Statistic(enet.PeerPacketThrottle) != enet.PacketThrottleScale {
+			require.True(t, time.Now().Before(deadline), "peer %d: throttle stays at %d", id, p.Statistic(enet.PeerPacketThrottle))
+			require.NoError(t, p.Ping())
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
