@@ -152,8 +152,17 @@ func TestFloatWidths(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, c.want, v)
 	}
+	// NaN fails Godot's double(float(v)) == v test, so it goes out as a
+	// float64 with its bits kept, as Godot 4.6.3 and 3.6.2 write it.
+	godotNaN := math.Float64frombits(0x7FF8000000000000)
+	for _, d := range []variant.Dialect{variant.Godot3, variant.Godot4} {
+		b, err := variant.Marshal(d, godotNaN)
+		require.NoError(t, err)
+		assert.Equal(t, unhex(t, "03000100 00000000 0000F87F"), b, d)
+	}
 	b, err := variant.Marshal(variant.Godot4, math.NaN())
 	require.NoError(t, err)
+	assert.Len(t, b, 12)
 	v, err := variant.Unmarshal(variant.Godot4, b)
 	require.NoError(t, err)
 	assert.True(t, math.IsNaN(v.(float64)))
