@@ -89,11 +89,9 @@
 //
 // Only objects sent as instance ids (full_objects off, the default) are
 // supported. A full object on the wire fails with ErrUnauthorized, as in
-// Godot with allow_objects off. Godot 4 writes a null or freed object as
-// NIL, and so does the Godot 4 dialect for ObjectID(0) (an id of 0 on the
-// wire unmarshals as nil there). Godot 3.2.3 also writes a freed object as
-// NIL; in the Godot 3 dialect ObjectID(0) is an OBJECT with id 0, which
-// Godot 3 decodes as a null Object.
+// Godot with allow_objects off. Godot (3.2.3, 3.6.2 and 4.6.3) writes a null
+// or freed object as NIL, and so does Marshal for ObjectID(0); an id of 0
+// on the wire, which Godot reads as a null Object, unmarshals as nil.
 //
 // # Padding
 //

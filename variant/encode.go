@@ -428,7 +428,8 @@ func (e *encoder) encode(v any, depth int) error {
 		}
 		return nil
 	case ObjectID:
-		if v == 0 && e.d == Godot4 && !e.keyMode {
+		// Godot 3.2.3, 3.6.2 and 4.6.3 all write a null object as NIL.
+		if v == 0 && !e.keyMode {
 			return e.header(TypeNil, 0)
 		}
 		if err := e.header(TypeObject, flagObjectAsID); err != nil {

@@ -221,7 +221,7 @@ func TestLayouts(t *testing.T) {
 		{"rid G4", variant.Godot4, variant.RID(0x0102030405060708), "17000000 08070605 04030201"},
 		{"rid G3", variant.Godot3, variant.RID(99), "10000000"},
 		{"object G3", variant.Godot3, variant.ObjectID(1288), "11000100 08050000 00000000"},
-		{"null object G3", variant.Godot3, variant.ObjectID(0), "11000100 00000000 00000000"},
+		{"null object G3", variant.Godot3, variant.ObjectID(0), "00000000"},
 		{"null object G4", variant.Godot4, variant.ObjectID(0), "00000000"},
 		{"callable", variant.Godot4, variant.Callable{}, "19000000"},
 		{"signal", variant.Godot4, variant.Signal{Name: "hit", Object: 2}, "1A000000 03000000 68697400 02000000 00000000"},
