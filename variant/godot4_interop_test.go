@@ -44,6 +44,9 @@ func godot4Cases() []tableCase {
 		deep = []any{deep}
 	}
 	eoid := className("EncodedObjectAsID")
+	t3d := func(x, z float64) variant.Transform3D {
+		return variant.Transform3D{Basis: variant.Basis{Rows: [3]variant.Vector3{v3(x, 0, 0), v3(0, 1, 0), v3(0, 0, 1)}}, Origin: v3(0, 0, z)}
+	}
 	deepest, deepestHex := nestedArrays(variant.Godot4, variant.MaxDepth)
 	_, tooDeepHex := nestedArrays(variant.Godot4, variant.MaxDepth+1)
 	return []tableCase{
@@ -170,7 +173,7 @@ func godot4Cases() []tableCase {
 
 		// Sent by Go only.
 		// Godot stops at the NUL, so it re-encodes "a".
-		{name: "str_nul", value: "a\x00b", goOnly: true, noReenc: true},
+		{name: "str_nul", value: "a\x00b", goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, "a")},
 		{name: "go_int8", value: int8(-5), goOnly: true},
 		{name: "go_uint32", value: uint32(math.MaxUint32), goOnly: true},
 		{name: "go_float32", value: float32(0.1), goOnly: true},
@@ -181,25 +184,28 @@ func godot4Cases() []tableCase {
 		{name: "go_obj_zero", value: variant.ObjectID(0), goOnly: true},
 		// An id of 0 on the wire is a null Object in Godot, which it
 		// writes back as NIL; Go reads it as nil.
-		{name: "raw_obj_id0", value: nil, raw: "180001000000000000000000", goOnly: true, noReenc: true},
+		{name: "raw_obj_id0", value: nil, raw: "180001000000000000000000", goOnly: true, noReenc: true, godotWrites: "00000000"},
 		{name: "go_signal", value: variant.Signal{Name: "ready", Object: 987654321}, goOnly: true},
 		{name: "go_rid", value: variant.RID(77), goOnly: true},
 		{name: "go_callable", value: variant.Callable{}, goOnly: true},
 		// Godot turns the class Node into EncodedObjectAsID when decoding
 		// without objects.
-		{name: "go_arr_typed_node", value: variant.TypedArray{Type: className("Node"), Values: []any{}}, goOnly: true, noReenc: true},
+		{name: "go_arr_typed_node", value: variant.TypedArray{Type: className("Node"), Values: []any{}}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, variant.TypedArray{Type: eoid, Values: []any{}})},
 		{name: "go_dict_typed_class", value: dict([2]variant.ElementType{builtin(variant.TypeInt), eoid}), goOnly: true},
 		// Values a single-precision Godot cannot hold exactly: Go sends
 		// float64 with the 64-bit flag (as a double-precision build does),
 		// Godot rounds them to float32 and writes float32 back.
-		{name: "go_vec2_double", value: v2(0.1, 0.2), goOnly: true, noReenc: true},
-		{name: "go_pv2_double", value: []variant.Vector2{v2(0.1, 0.2)}, goOnly: true, noReenc: true},
-		{name: "go_pv4_double", value: []variant.Vector4{v4(0.1, 1, 2, 3)}, goOnly: true, noReenc: true},
+		{name: "go_vec2_double", value: v2(0.1, 0.2), goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, v2(f32(0.1), f32(0.2)))},
+		{name: "go_pv2_double", value: []variant.Vector2{v2(0.1, 0.2)}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, []variant.Vector2{v2(f32(0.1), f32(0.2))})},
+		{name: "go_pv4_double", value: []variant.Vector4{v4(0.1, 1, 2, 3)}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, []variant.Vector4{v4(f32(0.1), 1, 2, 3)})},
 		// Godot's recursion limit: a value may sit 1024 containers deep,
 		// not 1025 (Godot fails and returns null).
 		{name: "raw_depth_1024", value: deepest, raw: deepestHex, goOnly: true},
-		{name: "raw_depth_1025", raw: tooDeepHex, goErr: variant.ErrTooDeep, goOnly: true, noReenc: true},
-		{name: "go_t3d_double", value: variant.Transform3D{Basis: variant.Basis{Rows: [3]variant.Vector3{v3(0.1, 0, 0), v3(0, 1, 0), v3(0, 0, 1)}}, Origin: v3(0, 0, 0.3)}, goOnly: true, noReenc: true},
+		{name: "raw_depth_1025", raw: tooDeepHex, goErr: variant.ErrTooDeep, goOnly: true, noReenc: true, godotWrites: "00000000"},
+		{name: "go_t3d_double", value: t3d(0.1, 0.3), goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, t3d(f32(0.1), f32(0.3)))},
 	}
 }
 
