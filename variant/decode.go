@@ -270,7 +270,8 @@ func (r *decoder) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == 0 && r.d == Godot4 {
+		if v == 0 {
+			// Godot reads a null Object, which it writes back as NIL.
 			return nil, nil
 		}
 		return ObjectID(v), nil

@@ -15,10 +15,11 @@
 // Marshaling a type the dialect lacks fails with ErrUnsupported; a wire type
 // id the dialect lacks fails with ErrUnknownType.
 //
-// The Godot 3 dialect is tested byte for byte against a real Godot 3.2.3
-// (godot3-server) in both directions. The Godot 4 dialect is tested against
-// the byte layouts documented from Godot 4's marshalls.cpp only: there is no
-// Godot 4 runtime in this project's test environment.
+// Both dialects are tested byte for byte, in both directions, against real
+// engines: the Godot 4 dialect against Godot 4.6.3, the Godot 3 dialect
+// against Godot 3.6.2 and 3.2.3 (TestGodot4Table, TestGodot36Table,
+// TestGodot3Table). docs/variant.md lists the rules and what each engine
+// confirmed.
 //
 // # Mapping
 //
@@ -31,7 +32,8 @@
 //	int, int8..int64, uint, uint8..     int64              INT (32-bit; 64-bit with the
 //	  uint64 (≤ MaxInt64)                                    header flag when needed)
 //	float32, float64                    float64            FLOAT (float32 when exact,
-//	                                                         else float64 with the flag)
+//	                                                         else float64 with the flag;
+//	                                                         NaN always float64)
 //	string                              string             STRING
 //	StringName                          StringName         STRING_NAME (Godot 4)
 //	NodePath, *NodePath                 NodePath           NODE_PATH
@@ -73,10 +75,13 @@
 // flag; Godot 4's decoder checks the flag on every math value and reads
 // both. The Godot 4 dialect therefore writes float32 when every component
 // survives the round trip and float64 with the flag otherwise, so no
-// precision is lost; packed vector arrays get the flag as a whole (read by
-// the Godot 4 marshalls.cpp this was written from; not checked against
-// older 4.x releases). Unmarshal accepts both.
-// Colors are always float32 on the wire and in Go.
+// precision is lost; packed vector arrays get the flag as a whole. Godot
+// 4.6.3 (a single-precision build) reads such values, rounding them to
+// float32, and writes float32 back. Unmarshal accepts both.
+// Colors are always float32 on the wire and in Go. A FLOAT is float32 when
+// double(float(v)) == v, as in Godot; that is false for NaN, so a NaN FLOAT
+// always goes out as a float64 keeping its bits (a NaN inside a math type
+// is float32, as a single-precision Godot writes it).
 //
 // # Strings
 //
@@ -89,16 +94,14 @@
 //
 // Only objects sent as instance ids (full_objects off, the default) are
 // supported. A full object on the wire fails with ErrUnauthorized, as in
-// Godot with allow_objects off. Godot 4 writes a null or freed object as
-// NIL, and so does the Godot 4 dialect for ObjectID(0) (an id of 0 on the
-// wire unmarshals as nil there). Godot 3.2.3 also writes a freed object as
-// NIL; in the Godot 3 dialect ObjectID(0) is an OBJECT with id 0, which
-// Godot 3 decodes as a null Object.
+// Godot with allow_objects off. Godot (3.2.3, 3.6.2 and 4.6.3) writes a null
+// or freed object as NIL, and so does Marshal for ObjectID(0); an id of 0
+// on the wire, which Godot reads as a null Object, unmarshals as nil.
 //
 // # Padding
 //
 // Padding after strings and byte arrays is written as zeros and ignored when
-// reading: Godot 3.2.3 leaves the padding after NodePath names
+// reading: Godot 3.2.3 and 3.6.2 leave the padding after NodePath names
 // uninitialised, so it can hold any bytes.
 //
 // # Bad input

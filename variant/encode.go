@@ -144,8 +144,16 @@ func (e *encoder) int(v int64) error {
 	return nil
 }
 
+// float writes a FLOAT as Godot's encoder does: float32 when
+// double(float(v)) == v, else float64 with the 64-bit flag. That test is
+// false for NaN, so Godot (3.2.3, 3.6.2 and 4.6.3 alike) always writes NaN
+// as a float64, keeping its bits.
 func (e *encoder) float(v float64) error {
-	if exact32(v) {
+	if math.IsNaN(v) && e.keyMode {
+		// Every NaN is the same dictionary key.
+		v = math.NaN()
+	}
+	if float64(float32(v)) == v {
 		e.u32(uint32(TypeFloat))
 		e.f32(float32(v))
 		return nil
@@ -420,7 +428,8 @@ func (e *encoder) encode(v any, depth int) error {
 		}
 		return nil
 	case ObjectID:
-		if v == 0 && e.d == Godot4 && !e.keyMode {
+		// Godot 3.2.3, 3.6.2 and 4.6.3 all write a null object as NIL.
+		if v == 0 && !e.keyMode {
 			return e.header(TypeNil, 0)
 		}
 		if err := e.header(TypeObject, flagObjectAsID); err != nil {

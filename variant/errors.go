@@ -37,8 +37,9 @@ var (
 
 // MaxDepth is how deeply arrays, dictionaries and typed arrays may nest, in
 // both directions and both dialects. It is Godot 4's
-// Variant::MAX_RECURSION_DEPTH; Godot 3 has no limit (and overflows its
-// stack instead), so the same number is used there.
+// Variant::MAX_RECURSION_DEPTH: a value may sit 1024 containers deep, not
+// 1025. Godot 3.6.2 has the same limit; Godot 3.2.3 has none (and
+// overflows its stack instead), so the Godot 3 dialect uses it too.
 const MaxDepth = 1024
 
 // Error is the error type returned by Marshal, Unmarshal and their

@@ -151,9 +151,6 @@ func (g gen) pick(k, depth int) (any, bool) {
 		}
 		return variant.RID(g.r.Uint64()), true
 	case 25:
-		if g.d == variant.Godot3 && g.r.IntN(4) == 0 {
-			return variant.ObjectID(0), true
-		}
 		return variant.ObjectID(1 + g.r.Uint64()>>1), true
 	case 26:
 		return variant.Callable{}, true

@@ -9,9 +9,9 @@ type StringName string
 type RID uint64
 
 // ObjectID is an Object sent as its instance id (put_var with full objects
-// off, Godot's EncodedObjectAsID). ObjectID(0) is a null object. Godot 4
-// writes a null object as NIL, so in the Godot 4 dialect ObjectID(0) marshals
-// as NIL and an object id of 0 unmarshals as nil.
+// off, Godot's EncodedObjectAsID). ObjectID(0) is a null object. Godot 3 and
+// 4 both write a null object as NIL, so ObjectID(0) marshals as NIL and an
+// object id of 0 on the wire unmarshals as nil, in both dialects.
 type ObjectID uint64
 
 // Callable is a Godot 4 Callable. Godot sends no payload for it, so every

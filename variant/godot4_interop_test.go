@@ -1,0 +1,216 @@
+package variant_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/enetgo/enet/variant"
+)
+
+// f32 rounds x to float32, as a single-precision Godot holds real_t values.
+func f32(x float64) float64 { return float64(float32(x)) }
+
+func dict(typ [2]variant.ElementType, kv ...any) *variant.Dictionary {
+	d := variant.NewDictionary()
+	d.KeyType, d.ValueType = typ[0], typ[1]
+	for i := 0; i < len(kv); i += 2 {
+		d.Set(kv[i], kv[i+1])
+	}
+	return d
+}
+
+func builtin(t variant.Type) variant.ElementType { return variant.ElementType{Builtin: t} }
+
+func className(s string) variant.ElementType {
+	return variant.ElementType{Builtin: variant.TypeObject, ClassName: s}
+}
+
+var untyped [2]variant.ElementType
+
+// godot4Cases is the Go side of testdata/godot4/variant_table.gd.
+func godot4Cases() []tableCase {
+	v2 := func(x, y float64) variant.Vector2 { return variant.Vector2{X: x, Y: y} }
+	v3 := func(x, y, z float64) variant.Vector3 { return variant.Vector3{X: x, Y: y, Z: z} }
+	v4 := func(x, y, z, w float64) variant.Vector4 { return variant.Vector4{X: x, Y: y, Z: z, W: w} }
+	basis := variant.Basis{Rows: [3]variant.Vector3{v3(1, 4, 7), v3(2, 5, 8), v3(3, 6, 9)}}
+	nested := dict(untyped, "k", []byte{9})
+	mixed := dict(untyped, "z", int64(1), "a", int64(2), int64(3), "three", 1.5, nil,
+		variant.StringName("sn"), variant.StringName("value"), v2(1, 1), []any{int64(1), int64(2)},
+		"nested", nested)
+	var deep any = "bottom"
+	for range 32 {
+		deep = []any{deep}
+	}
+	eoid := className("EncodedObjectAsID")
+	t3d := func(x, z float64) variant.Transform3D {
+		return variant.Transform3D{Basis: variant.Basis{Rows: [3]variant.Vector3{v3(x, 0, 0), v3(0, 1, 0), v3(0, 0, 1)}}, Origin: v3(0, 0, z)}
+	}
+	deepest, deepestHex := nestedArrays(variant.Godot4, variant.MaxDepth)
+	_, tooDeepHex := nestedArrays(variant.Godot4, variant.MaxDepth+1)
+	return []tableCase{
+		{name: "nil", value: nil},
+		{name: "bool_true", value: true},
+		{name: "bool_false", value: false},
+		{name: "int_0", value: int64(0)},
+		{name: "int_7", value: int64(7)},
+		{name: "int_neg1", value: int64(-1)},
+		{name: "int_max32", value: int64(math.MaxInt32)},
+		{name: "int_min32", value: int64(math.MinInt32)},
+		{name: "int_over32", value: int64(math.MaxInt32 + 1)},
+		{name: "int_under32", value: int64(math.MinInt32 - 1)},
+		{name: "int_2p40", value: int64(1 << 40)},
+		{name: "int_max64", value: int64(math.MaxInt64)},
+		{name: "int_min64", value: int64(math.MinInt64)},
+		{name: "float_0", value: 0.0},
+		{name: "float_neg0", value: math.Copysign(0, -1)},
+		{name: "float_1_5", value: 1.5},
+		{name: "float_neg", value: -2.25},
+		{name: "float_tenth", value: 0.1},
+		{name: "float_big", value: 1e300},
+		{name: "float_min_normal", value: math.Ldexp(1, -1022)},
+		{name: "float_denormal", value: math.Ldexp(1, -1074)},
+		{name: "float_2p24", value: 16777216.0},
+		{name: "float_2p24_plus1", value: 16777217.0},
+		{name: "float_2p127", value: math.Ldexp(1, 127)},
+		{name: "float_nan", value: godotNaN},
+		{name: "float_inf", value: math.Inf(1)},
+		{name: "float_ninf", value: math.Inf(-1)},
+		{name: "str_empty", value: ""},
+		{name: "str_hi", value: "hi"},
+		{name: "str_4", value: "abcd"},
+		{name: "str_utf8", value: "héllo ✓"},
+		{name: "str_emoji", value: "😀"},
+		{name: "str_cjk", value: "日本語テキスト"},
+		{name: "str_long", value: strings.Repeat("0123456789", 30)},
+		{name: "sn_empty", value: variant.StringName("")},
+		{name: "sn", value: variant.StringName("player_name")},
+		{name: "sn_utf8", value: variant.StringName("ünïcode")},
+		{name: "np_empty", value: variant.NodePath{}},
+		{name: "np_abs", value: variant.ParseNodePath("/root/Main/Player")},
+		{name: "np_rel", value: variant.ParseNodePath("a/b")},
+		{name: "np_sub", value: variant.ParseNodePath("Player:position:x")},
+		{name: "np_only_sub", value: variant.ParseNodePath(":position:x")},
+		{name: "np_parent", value: variant.ParseNodePath("../x")},
+		{name: "np_abs_sub", value: variant.ParseNodePath("/root/a:b:c")},
+		{name: "np_utf8", value: variant.ParseNodePath("ü/ßx:é")},
+		{name: "vec2", value: v2(1.5, -2)},
+		{name: "vec2_tenth", value: v2(f32(0.1), f32(0.2))},
+		{name: "vec2_inf", value: v2(math.Inf(1), math.Inf(-1))},
+		{name: "vec2i", value: variant.Vector2i{X: 1, Y: math.MinInt32}},
+		{name: "rect2", value: variant.Rect2{Position: v2(1, 2), Size: v2(3, 4)}},
+		{name: "rect2i", value: variant.Rect2i{Position: variant.Vector2i{X: -1, Y: 2}, Size: variant.Vector2i{X: 3, Y: math.MaxInt32}}},
+		{name: "vec3", value: v3(1, 2, 3)},
+		{name: "vec3_nan", value: v3(math.NaN(), 0, 1)},
+		{name: "vec3i", value: variant.Vector3i{X: -7, Y: 0, Z: 9}},
+		{name: "t2d", value: variant.Transform2D{X: v2(1, 2), Y: v2(3, 4), Origin: v2(5, 6)}},
+		{name: "vec4", value: v4(1, -2, 3.5, 4)},
+		{name: "vec4i", value: variant.Vector4i{X: 1, Y: 2, Z: 3, W: -4}},
+		{name: "plane", value: variant.Plane{Normal: v3(1, 2, 3), D: 4}},
+		{name: "quat", value: variant.Quaternion{X: 0.5, Y: 0.25, Z: 0.125, W: 1}},
+		{name: "aabb", value: variant.AABB{Position: v3(1, 2, 3), Size: v3(4, 5, 6)}},
+		{name: "basis", value: basis},
+		{name: "t3d", value: variant.Transform3D{Basis: basis, Origin: v3(10, 11, 12)}},
+		{name: "proj", value: variant.Projection{Columns: [4]variant.Vector4{v4(1, 2, 3, 4), v4(5, 6, 7, 8), v4(9, 10, 11, 12), v4(13, 14, 15, 16)}}},
+		{name: "color", value: variant.Color{R: 0.5, G: 0.25, B: 1, A: 0.75}},
+		{name: "color_tenth", value: variant.Color{R: 0.1, G: 0.2, B: 0.3, A: 1}},
+		{name: "rid_zero", value: variant.RID(0)},
+		{name: "rid", value: variant.RID(123456789012)},
+		// A freed object is written as NIL.
+		{name: "obj_freed", value: nil, godotOnly: true},
+		{name: "obj_live", fromVal: func(n int64) any { return variant.ObjectID(n) }, godotOnly: true},
+		{name: "callable_null", value: variant.Callable{}},
+		// Godot writes no payload for any Callable.
+		{name: "callable_live", value: variant.Callable{}, godotOnly: true},
+		{name: "signal_null", value: variant.Signal{}},
+		{name: "signal_live", fromVal: func(n int64) any { return variant.Signal{Name: "ready", Object: variant.ObjectID(n)} }, godotOnly: true},
+		{name: "dict_empty", value: variant.NewDictionary()},
+		{name: "dict_mixed", value: mixed},
+		{name: "dict_nested", value: dict(untyped, "a", dict(untyped, "b", []any{int64(1), dict(untyped, "c", nil)}))},
+		{name: "dict_typed", value: dict([2]variant.ElementType{builtin(variant.TypeString), builtin(variant.TypeInt)}, "x", int64(1), "y", int64(2))},
+		{name: "dict_typed_key", value: dict([2]variant.ElementType{builtin(variant.TypeInt), {}}, int64(1), "one")},
+		{name: "dict_typed_value", value: dict([2]variant.ElementType{{}, builtin(variant.TypeVector2)}, "v", v2(1, 2))},
+		// Godot's value is Dictionary[int, Node]; without objects it writes
+		// the class as EncodedObjectAsID.
+		{name: "dict_typed_class", value: dict([2]variant.ElementType{builtin(variant.TypeInt), eoid}), godotOnly: true},
+		{name: "arr_empty", value: []any{}},
+		{name: "arr_nested", value: []any{int64(1), []any{int64(2), []any{int64(3), variant.NewDictionary()}}, "x", nil, 1.5}},
+		{name: "arr_deep", value: deep},
+		{name: "arr_typed_int", value: variant.TypedArray{Type: builtin(variant.TypeInt), Values: []any{int64(1), int64(2), int64(3)}}},
+		{name: "arr_typed_str", value: variant.TypedArray{Type: builtin(variant.TypeString), Values: []any{"a", "b"}}},
+		{name: "arr_typed_empty", value: variant.TypedArray{Type: builtin(variant.TypeFloat), Values: []any{}}},
+		// Array[Node], written as EncodedObjectAsID (see dict_typed_class).
+		{name: "arr_typed_node", value: variant.TypedArray{Type: eoid, Values: []any{}}, godotOnly: true},
+		{name: "arr_typed_vec2", value: variant.TypedArray{Type: builtin(variant.TypeVector2), Values: []any{v2(1, 2)}}},
+		{name: "arr_typed_arr", value: variant.TypedArray{Type: builtin(variant.TypeArray), Values: []any{[]any{int64(1)}, []any{}}}},
+		{name: "pba_empty", value: []byte{}},
+		{name: "pba_1", value: []byte{255}},
+		{name: "pba_3", value: []byte{1, 2, 3}},
+		{name: "pba_4", value: []byte{1, 2, 3, 4}},
+		{name: "pba_5", value: []byte{1, 2, 3, 4, 5}},
+		{name: "pi32", value: []int32{1, -2, math.MaxInt32, math.MinInt32}},
+		{name: "pi32_empty", value: []int32{}},
+		{name: "pi64", value: []int64{1, -2, math.MaxInt64, math.MinInt64}},
+		{name: "pi64_empty", value: []int64{}},
+		{name: "pf32", value: []float32{1.5, -0.25, 0.1}},
+		{name: "pf32_empty", value: []float32{}},
+		{name: "pf64", value: []float64{0.1, -1e300, math.Ldexp(1, -1074), math.Copysign(0, -1)}},
+		{name: "pf64_empty", value: []float64{}},
+		{name: "pstr", value: []string{"a", "", "héllo", "abc", "abcd"}},
+		{name: "pstr_empty", value: []string{}},
+		{name: "pv2", value: []variant.Vector2{v2(1, 2), v2(-3, 0.5)}},
+		{name: "pv2_tenth", value: []variant.Vector2{v2(f32(0.1), f32(0.2))}},
+		{name: "pv2_empty", value: []variant.Vector2{}},
+		{name: "pv3", value: []variant.Vector3{v3(1, 2, 3), v3(-1, 0, 0.25)}},
+		{name: "pv3_empty", value: []variant.Vector3{}},
+		{name: "pcol", value: []variant.Color{{R: 1, A: 1}, {G: 0.5, B: 1, A: 0.25}}},
+		{name: "pcol_empty", value: []variant.Color{}},
+		{name: "pv4", value: []variant.Vector4{v4(1, 2, 3, 4), v4(-1, 0.5, 0, 1e10)}},
+		{name: "pv4_empty", value: []variant.Vector4{}},
+		{name: "nest_mix", value: []any{dict(untyped, "k", []byte{9}), []any{variant.Vector2i{X: 1, Y: 2}},
+			dict(untyped, variant.StringName("sn"), variant.ParseNodePath("a")), []string{"x"}}},
+
+		// Sent by Go only.
+		// Godot stops at the NUL, so it re-encodes "a".
+		{name: "str_nul", value: "a\x00b", goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, "a")},
+		{name: "go_int8", value: int8(-5), goOnly: true},
+		{name: "go_uint32", value: uint32(math.MaxUint32), goOnly: true},
+		{name: "go_float32", value: float32(0.1), goOnly: true},
+		{name: "go_map", value: map[string]any{"b": 1, "a": 2}, goOnly: true},
+		// Godot decodes an EncodedObjectAsID, which it would encode as
+		// itself (its own instance id).
+		{name: "go_obj_id", value: variant.ObjectID(1234567890123), goOnly: true, noReenc: true},
+		{name: "go_obj_zero", value: variant.ObjectID(0), goOnly: true},
+		// An id of 0 on the wire is a null Object in Godot, which it
+		// writes back as NIL; Go reads it as nil.
+		{name: "raw_obj_id0", value: nil, raw: "180001000000000000000000", goOnly: true, noReenc: true, godotWrites: "00000000"},
+		{name: "go_signal", value: variant.Signal{Name: "ready", Object: 987654321}, goOnly: true},
+		{name: "go_rid", value: variant.RID(77), goOnly: true},
+		{name: "go_callable", value: variant.Callable{}, goOnly: true},
+		// Godot turns the class Node into EncodedObjectAsID when decoding
+		// without objects.
+		{name: "go_arr_typed_node", value: variant.TypedArray{Type: className("Node"), Values: []any{}}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, variant.TypedArray{Type: eoid, Values: []any{}})},
+		{name: "go_dict_typed_class", value: dict([2]variant.ElementType{builtin(variant.TypeInt), eoid}), goOnly: true},
+		// Values a single-precision Godot cannot hold exactly: Go sends
+		// float64 with the 64-bit flag (as a double-precision build does),
+		// Godot rounds them to float32 and writes float32 back.
+		{name: "go_vec2_double", value: v2(0.1, 0.2), goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, v2(f32(0.1), f32(0.2)))},
+		{name: "go_pv2_double", value: []variant.Vector2{v2(0.1, 0.2)}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, []variant.Vector2{v2(f32(0.1), f32(0.2))})},
+		{name: "go_pv4_double", value: []variant.Vector4{v4(0.1, 1, 2, 3)}, goOnly: true, noReenc: true,
+			godotWrites: hexOf(variant.Godot4, []variant.Vector4{v4(f32(0.1), 1, 2, 3)})},
+		// Godot's recursion limit: a value may sit 1024 containers deep,
+		// not 1025 (Godot fails and returns null).
+		{name: "raw_depth_1024", value: deepest, raw: deepestHex, goOnly: true},
+		{name: "raw_depth_1025", raw: tooDeepHex, goErr: variant.ErrTooDeep, goOnly: true, noReenc: true, godotWrites: "00000000"},
+		{name: "go_t3d_double", value: t3d(0.1, 0.3), goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, t3d(f32(0.1), f32(0.3)))},
+	}
+}
+
+// TestGodot4Table checks godot4Cases against a real Godot 4.6.3 in both
+// directions with one Godot run.
+func TestGodot4Table(t *testing.T) {
+	runVariantTable(t, godottest.Godot4, variant.Godot4, "testdata/godot4/variant_table.gd", godot4Cases())
+}
