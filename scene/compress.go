@@ -55,7 +55,7 @@ func AppendCompressed(dst []byte, v any) ([]byte, error) {
 		}
 		return appendCompactInt(dst, int64(x)), nil
 	}
-	out, err := appendVariant(dst, variant.Godot4, v)
+	out, err := variant.AppendMarshal(dst, variant.Godot4, v)
 	if err != nil {
 		return dst, errf(ErrArgs, "%v", err)
 	}

@@ -37,7 +37,7 @@ func appendCall3(dst []byte, set bool, target uint32, name string, args []any) (
 	}
 	var err error
 	for _, a := range args {
-		if dst, err = appendVariant(dst, variant.Godot3, a); err != nil {
+		if dst, err = variant.AppendMarshal(dst, variant.Godot3, a); err != nil {
 			return dst[:start], errf(ErrArgs, "%v", err)
 		}
 	}

@@ -36,7 +36,7 @@ func AppendMarshal(dst []byte, d Dialect, v any) ([]byte, error) {
 	if !d.valid() {
 		return dst, &Error{Op: "marshal", Dialect: d, Offset: -1, Err: errf(ErrUnsupported, "unknown dialect")}
 	}
-	e := encoder{d: d, buf: dst}
+	e := encoder{d: d, buf: dst, base: len(dst)}
 	if err := e.encode(v, 0); err != nil {
 		return dst, &Error{Op: "marshal", Dialect: d, Offset: -1, Err: err}
 	}
@@ -46,6 +46,9 @@ func AppendMarshal(dst []byte, d Dialect, v any) ([]byte, error) {
 type encoder struct {
 	d   Dialect
 	buf []byte
+	// base is where the value starts in buf: padding aligns to 4 bytes
+	// from there, not from the start of a caller's dst.
+	base int
 	// keyMode encodes dictionary keys for identity: Godot 4 ids, but a null
 	// ObjectID stays distinct from nil.
 	keyMode bool
@@ -59,7 +62,7 @@ func (e *encoder) f32(v float32) {
 func (e *encoder) f64(v float64) { e.u64(math.Float64bits(v)) }
 
 func (e *encoder) pad() {
-	for len(e.buf)%4 != 0 {
+	for (len(e.buf)-e.base)%4 != 0 {
 		e.buf = append(e.buf, 0)
 	}
 }

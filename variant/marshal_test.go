@@ -1,6 +1,7 @@
 package variant_test
 
 import (
+	"bytes"
 	"encoding/hex"
 	"math"
 	"strings"
@@ -325,4 +326,23 @@ func TestDepthLimit(t *testing.T) {
 	cyc[0] = cyc
 	_, err = variant.Marshal(variant.Godot3, cyc)
 	assert.ErrorIs(t, err, variant.ErrTooDeep)
+}
+
+// TestAppendMarshalPadsFromValueStart: padding aligns to 4 bytes from the
+// start of the value, not of the caller's buffer (Godot pads each value on
+// its own; an RPC packet puts Variants after a header of any length).
+func TestAppendMarshalPadsFromValueStart(t *testing.T) {
+	for _, d := range []variant.Dialect{variant.Godot3, variant.Godot4} {
+		for _, v := range []any{"héllo", []byte{1, 2, 3}, "a"} {
+			alone, err := variant.Marshal(d, v)
+			require.NoError(t, err)
+			for prefix := 0; prefix < 4; prefix++ {
+				head := bytes.Repeat([]byte{0xEE}, prefix)
+				out, err := variant.AppendMarshal(append([]byte(nil), head...), d, v)
+				require.NoError(t, err)
+				assert.Equal(t, head, out[:prefix])
+				assert.Equal(t, alone, out[prefix:], "dialect %v, %d bytes before %q", d, prefix, v)
+			}
+		}
+	}
 }
