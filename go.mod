@@ -1,10 +1,10 @@
 module github.com/enetgo/enet
 
-go 1.26.0
+go 1.24.0
 
 require (
 	github.com/stretchr/testify v1.11.1
-	golang.org/x/sys v0.48.0
+	golang.org/x/sys v0.41.0
 )
 
 require (

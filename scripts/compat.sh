@@ -198,7 +198,7 @@ for row in $rows_wanted; do
 		else skip_row "$row" "no enet-$v.tar.gz in '${src:-(ENET_SRC_DIR not given)}'"; fi ;;
 	static)
 		if unpack 1.3.17 && build_static 1.3.17 "$work/static-1.3.17"; then
-			run_row static "$work/static-1.3.17/pc" "" 1.3.17 off
+			run_row static "$work/static-1.3.17/pc" "$work/static-1.3.17/lib" 1.3.17 off
 		else skip_row static "no enet-1.3.17.tar.gz in '${src:-(ENET_SRC_DIR not given)}'"; fi ;;
 	*) say "unknown row $row" ; failed=1 ;;
 	esac
