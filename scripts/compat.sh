@@ -208,8 +208,14 @@ for row in $rows_wanted; do
 	esac
 done
 
+print_table() {
+	echo "compatibility matrix ($(($(date +%s) - start)) s; root package tests without -race${testflags:+ ($testflags)}, demo for 1 s)"
+	printf '%-14s %-8s %-6s %-6s %-6s %-4s %-28s %s\n' row libenet passed skipped failed bio linkage "demo echoed/sent"
+	for line in "${table[@]}"; do echo "$line"; done
+}
 echo
-echo "compatibility matrix ($(($(date +%s) - start)) s; root package tests without -race${testflags:+ ($testflags)}, demo for 1 s)"
-printf '%-14s %-8s %-6s %-6s %-6s %-4s %-28s %s\n' row libenet passed skipped failed bio linkage "demo echoed/sent"
-for line in "${table[@]}"; do echo "$line"; done
+print_table
+# COMPAT_TABLE=file keeps the table for a caller to print again at the end
+# of a longer log.
+if [ -n "${COMPAT_TABLE:-}" ]; then print_table >"$COMPAT_TABLE"; fi
 exit $failed
