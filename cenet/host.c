@@ -264,8 +264,9 @@ static int service(enetgo_host *h, int io)
 		if (r > 0 && ev.type == ENET_EVENT_TYPE_RECEIVE)
 			io = 0;
 		if (r < 0) {
-			/* 1.3.17 fails once per datagram over 4096 bytes; the
-			 * datagram is consumed, so serving again makes progress. */
+			/* 1.3.17 fails once per datagram over 4096 bytes (1.3.18
+			 * skips it); the datagram is consumed, so serving again
+			 * makes progress. */
 			h->service_errors++;
 			if (++errors > 1024)
 				break;
