@@ -44,6 +44,7 @@ func quietPair(t *testing.T) *pair {
 // (ioDirect recvmsg, then recvmmsg, 16 per call), and that every packet
 // arrived whole and in order.
 func TestBatchIOMovesBurstsInBatches(t *testing.T) {
+	requireBatchedIO(t)
 	p := newPair(t, 1)
 	settle(t, p, 50*time.Millisecond)
 	cli0, srv0 := ioStatsOf(p.cli), ioStatsOf(p.srv)
@@ -82,6 +83,7 @@ func TestBatchIOMovesBurstsInBatches(t *testing.T) {
 // socket to end a wait, so Service must serve them without waiting (the
 // wait's hint is 5 s here).
 func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
+	requireBatchedIO(t)
 	p := quietPair(t)
 
 	const batch = 6
@@ -121,6 +123,7 @@ func TestBatchIOServesDatagramsLeftInBatch(t *testing.T) {
 // the read that would end ENet's receive loop with EAGAIN itself (ENet's
 // own I/O makes two calls: the datagram, then EAGAIN).
 func TestBatchIOKnownEmptySocket(t *testing.T) {
+	requireBatchedIO(t)
 	p := quietPair(t)
 
 	const rounds = 40
@@ -142,39 +145,6 @@ func TestBatchIOKnownEmptySocket(t *testing.T) {
 	// A spare call or two for a stray datagram; two per round without
 	// the known-empty answer.
 	assert.LessOrEqual(t, after.rxCalls-before.rxCalls, uint64(rounds+2), "read system calls for %d datagrams", rounds)
-}
-
-// TestBatchIOTruncatedDatagrams checks that a datagram longer than ENet's
-// 4096-byte buffer is refused as ENet's own recvmsg refuses it (one
-// service error each) and that the datagrams around it are still served.
-func TestBatchIOTruncatedDatagrams(t *testing.T) {
-	p := newPair(t, 1)
-	settle(t, p, 50*time.Millisecond)
-	errs0 := p.srv.Statistic(HostServiceErrors)
-
-	junk, err := net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p.srv.LocalPort()})
-	require.NoError(t, err)
-	defer junk.Close()
-	require.NoError(t, p.cp.Send(0, []byte("before"), 0))
-	require.NoError(t, p.cli.Flush())
-	for range 3 {
-		_, err := junk.Write(make([]byte, 5000))
-		require.NoError(t, err)
-	}
-	require.NoError(t, p.cp.Send(0, []byte("after"), 0))
-	require.NoError(t, p.cli.Flush())
-
-	var got []string
-	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
-		if h == p.srv && ev.Type == EventReceive {
-			data, err := ev.Peer.Packet()
-			require.NoError(t, err)
-			got = append(got, string(data))
-		}
-		return len(got) == 2
-	}, p.srv, p.cli)
-	assert.Equal(t, []string{"before", "after"}, got)
-	assert.Equal(t, uint64(3), p.srv.Statistic(HostServiceErrors)-errs0)
 }
 
 // TestBatchIOOff checks that ENETGO_BATCHIO=0 gives hosts created after it

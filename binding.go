@@ -457,3 +457,20 @@ func fastlzDecompress(dst, src []byte) int {
 	runtime.KeepAlive(dst)
 	return int(n)
 }
+
+// ioStatus says whether hosts created now get batched datagram I/O
+// (cenet/batchio.h enetgo_io_status): ioOn, or why not. ENet must be
+// initialised.
+func ioStatus() int { return int(C.enetgo_io_status()) }
+
+// The values of ioStatus.
+const (
+	ioOn          = C.ENETGO_IO_ON
+	ioOffEnv      = C.ENETGO_IO_OFF_ENV
+	ioOffPortable = C.ENETGO_IO_OFF_PORTABLE
+	ioOffLibenet  = C.ENETGO_IO_OFF_LIBENET
+	ioOffProbe    = C.ENETGO_IO_OFF_PROBE
+)
+
+// hostBatched reports whether h got batched datagram I/O when created.
+func hostBatched(h cHost) bool { return h.io != nil }

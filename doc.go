@@ -80,10 +80,17 @@
 // answered without a system call. ENet sees the same bytes, addresses and results
 // (EAGAIN, an oversized datagram) as from its own functions, and every other
 // call, from any thread or library, goes straight to the socket as ENet's
-// would. Each host keeps about 130 KiB of address space for its batches. A
-// statically linked libenet keeps ENet's own I/O; set the environment
-// variable ENETGO_BATCHIO=0 before creating a host to have that host use it
-// too.
+// would. Each host keeps about 130 KiB of address space for its batches.
+//
+// Whether the shared libenet calls the package's definitions depends on how
+// it was linked, so the package does not assume it: once per process it
+// serves a probe host and sees whether ENet's read came through. A static
+// libenet, or one linked with -Bsymbolic-functions (Ubuntu's packages),
+// calls its own, and hosts then keep ENet's own I/O; so do all hosts off
+// Linux and with the enetgo_portable build tag. BatchedIO reports which,
+// and why. Set the environment variable ENETGO_BATCHIO=0 before creating a
+// host to have that host use ENet's own I/O too. docs/platforms.md has
+// the details, and what differs between ENet 1.3.17 and 1.3.18.
 //
 // # Godot mapping
 //

@@ -2,7 +2,8 @@
 
 package enet
 
-// This file makes a build without cgo fail with a readable message: package
-// enet is a binding over the C ENet library and cannot work without cgo.
-
-var _ = enetgo_requires_cgo__set_CGO_ENABLED_1_and_install_libenet_dev_and_a_C_compiler
+// Without cgo, importing the C glue package stops the build there first,
+// with one error that says what to do (cenet/nocgo.go), before the
+// compiler reaches this package's references to the cgo half of the
+// binding.
+import _ "github.com/enetgo/enet/cenet"

@@ -103,8 +103,8 @@ const (
 	// (totalReceivedPackets).
 	HostTotalReceivedPackets HostStatistic = 3
 	// HostServiceErrors counts enet_host_service failures that were
-	// survived, such as ENet 1.3.17's failure on datagrams over 4096 bytes,
-	// and datagrams of a batched send the kernel refused with an error
+	// survived, such as ENet 1.3.17's failure on datagrams over 4096 bytes
+	// (1.3.18 skips those without failing: docs/platforms.md), and datagrams of a batched send the kernel refused with an error
 	// other than a full socket buffer (where ENet's own send would have
 	// failed the service call; see "Datagram I/O" in the package doc).
 	HostServiceErrors HostStatistic = 4

@@ -331,7 +331,7 @@ if ! skip micro; then
 	# for minutes: a fixed count instead.
 	$GO test -run '^$' -bench '^Benchmark(BatchedEvent|ServiceBatch)$' -benchmem -benchtime 300000x -count "$COUNT" . |
 		grep -E '^Benchmark' >>"$OUT/micro.txt"
-	if $GO tool benchstat "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
+	if $GO tool -modfile=tools/go.mod benchstat "$OUT/micro.txt" >"$OUT/benchstat.txt" 2>/dev/null; then
 		cat "$OUT/benchstat.txt"
 	else
 		echo "(benchstat unavailable; raw results in $OUT/micro.txt)"

@@ -13,7 +13,9 @@
  * dynamic linker binds those calls to the definitions in the executable:
  * ENet's protocol code runs unchanged and its datagrams go through here.
  * Both are weak, so linking a static libenet keeps ENet's own and nothing
- * else changes.
+ * else changes. A libenet linked with -Bsymbolic-functions (Ubuntu's
+ * default) binds its calls to its own definitions at link time, and also
+ * never calls these.
  *
  * Batching is active only inside the binding's service and flush calls
  * (enetgo_io_begin .. enetgo_io_end on the calling thread, for the host
@@ -43,9 +45,15 @@
  *     datagram give ENet what recvmsg would have. ENet stops reading early
  *     after 256 datagrams or on a connect or disconnect; datagrams left in
  *     the batch are kept for the next call and rx_pending tells the waits
- *     not to sleep on them. */
+ *     not to sleep on them.
+ *
+ * Whether ENet's calls reach this file depends on how libenet was linked,
+ * so it is probed once per process (enetgo_io_status), and hosts get
+ * batches only when they do. Off Linux, or with ENETGO_PORTABLE, none of
+ * this is compiled: ENet's own I/O runs (the stubs at the end). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -53,6 +61,23 @@
 #include <enet/enet.h>
 #include "batchio.h"
 #include "host.h"
+
+/* Datagrams asked of each recvmmsg (1..ENETGO_IO_RX_SLOTS); tests lower it
+ * to leave datagrams in a batch when ENet stops reading. */
+int enetgo_io_rx_batch = ENETGO_IO_RX_SLOTS;
+
+int enetgo_io_truncated(void)
+{
+	return enet_linked_version() >= ENET_VERSION_CREATE(1, 3, 18) ? -2 : -1;
+}
+
+#ifdef ENETGO_IO_LINUX
+
+static int env_off(void)
+{
+	const char *v = getenv("ENETGO_BATCHIO");
+	return v != NULL && strcmp(v, "0") == 0;
+}
 
 struct enetgo_io {
 	/* receive batch: datagrams rx_next..rx_count-1 are not yet given to ENet */
@@ -76,17 +101,39 @@ struct enetgo_io {
 	uint8_t rx_buf[ENETGO_IO_RX_SLOTS][ENETGO_IO_SLOT];
 };
 
-/* Datagrams asked of each recvmmsg (1..ENETGO_IO_RX_SLOTS); tests lower it
- * to leave datagrams in a batch when ENet stops reading. */
-int enetgo_io_rx_batch = ENETGO_IO_RX_SLOTS;
-
 /* The host whose service call is running on this thread, if any. */
 static __thread enetgo_host *io_host;
 
-int enetgo_io_enabled(void)
+/* The probe: while probing is set on a thread, a call of this file's
+ * enet_socket_receive from that thread sets probe_hit. */
+static __thread int probing;
+static int probe_hit;
+static int probe_result = ENETGO_IO_OFF_PROBE;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+/* probe serves a fresh, unbound host once: ENet's service reads its
+ * socket (finding nothing) through enet_socket_receive, whichever
+ * definition ENet's own call binds to. One socket, once per process. */
+static void probe(void)
 {
-	const char *v = getenv("ENETGO_BATCHIO");
-	return v == NULL || strcmp(v, "0") != 0;
+	ENetHost *host = enet_host_create(NULL, 1, 1, 0, 0);
+	if (host == NULL)
+		return; /* probe_result stays ENETGO_IO_OFF_PROBE */
+	ENetEvent ev;
+	probe_hit = 0;
+	probing = 1;
+	enet_host_service(host, &ev, 0);
+	probing = 0;
+	enet_host_destroy(host);
+	probe_result = probe_hit ? ENETGO_IO_ON : ENETGO_IO_OFF_LIBENET;
+}
+
+int enetgo_io_status(void)
+{
+	if (env_off())
+		return ENETGO_IO_OFF_ENV;
+	pthread_once(&probe_once, probe);
+	return probe_result;
 }
 
 int enetgo_io_attach(enetgo_host *h)
@@ -228,7 +275,8 @@ static void from_sin(ENetAddress *addr, const struct sockaddr_in *sin)
 
 /* plain_send and plain_receive are what ENet's own functions do (one
  * sendmsg or recvmsg, MSG_NOSIGNAL, IPv4, EAGAIN as 0, a truncated
- * datagram as -1): the path of every call outside a batching service. */
+ * datagram as the linked version's enet_socket_receive reports it): the
+ * path of every call outside a batching service. */
 static int plain_send(ENetSocket sock, const ENetAddress *addr, const ENetBuffer *bufs, size_t n)
 {
 	struct sockaddr_in sin;
@@ -262,7 +310,7 @@ static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, s
 	if (r < 0)
 		return errno == EWOULDBLOCK || errno == EAGAIN ? 0 : -1;
 	if (m.msg_flags & MSG_TRUNC)
-		return -1;
+		return enetgo_io_truncated();
 	if (addr != NULL) {
 		from_sin(addr, &sin);
 	}
@@ -357,7 +405,7 @@ static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, EN
 		io->rx_empty = 1;
 	}
 	if (m0->msg_flags & MSG_TRUNC)
-		return -1;
+		return enetgo_io_truncated();
 	if (addr != NULL) {
 		from_sin(addr, &io->rx_direct_addr);
 	}
@@ -368,8 +416,11 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
                                               ENetBuffer *bufs, size_t n)
 {
 	enetgo_host *h = batching(sock);
-	if (h == NULL || n != 1)
+	if (h == NULL || n != 1) {
+		if (probing)
+			probe_hit = 1;
 		return plain_receive(sock, addr, bufs, n);
+	}
 	struct enetgo_io *io = h->io;
 	step_end(h); /* what ENet sent so far leaves before it reads on */
 	if (io->rx_empty) {
@@ -408,10 +459,41 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 	struct mmsghdr *mm = &io->rx_msgs[i];
 	size_t len = mm->msg_len;
 	if ((mm->msg_hdr.msg_flags & MSG_TRUNC) || len > bufs[0].dataLength)
-		return -1; /* as recvmsg into ENet's buffer: too long, consumed */
+		return enetgo_io_truncated(); /* as recvmsg into ENet's buffer: too long, consumed */
 	memcpy(bufs[0].data, io->rx_buf[i], len);
 	if (addr != NULL) {
 		from_sin(addr, &io->rx_addr[i]);
 	}
 	return (int)len;
 }
+
+#else /* !ENETGO_IO_LINUX: ENet's own datagram I/O, nothing to batch */
+
+int enetgo_io_status(void)
+{
+	return ENETGO_IO_OFF_PORTABLE;
+}
+
+int enetgo_io_attach(enetgo_host *h)
+{
+	h->io = NULL;
+	h->rx_pending = 0;
+	return -1;
+}
+
+void enetgo_io_detach(enetgo_host *h)
+{
+	h->io = NULL;
+	h->rx_pending = 0;
+}
+
+void enetgo_io_begin(enetgo_host *h) {}
+void enetgo_io_flush(enetgo_host *h) {}
+void enetgo_io_end(enetgo_host *h) {}
+
+void enetgo_io_read_stats(enetgo_host *h, enetgo_io_stats *out)
+{
+	memset(out, 0, sizeof *out);
+}
+
+#endif

@@ -6,8 +6,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/eventfd.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include "batchio.h"
+#ifdef ENETGO_IO_LINUX
+#include <sys/eventfd.h>
+#endif
 #include "alloc.h"
 #include "host.h"
 
@@ -58,6 +62,56 @@ int64_t enetgo_live_allocations(void)
 	return __atomic_load_n(&live_allocations, __ATOMIC_RELAXED);
 }
 
+/* wake_open makes h's wake-up descriptor: an eventfd on Linux, else a
+ * non-blocking pipe whose read end is h->wake_fd (wake_wr writes it). */
+static int wake_open(enetgo_host *h)
+{
+#ifdef ENETGO_IO_LINUX
+	h->wake_fd = h->wake_wr = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return h->wake_fd;
+#else
+	int fds[2];
+	if (pipe(fds) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		if (fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK) < 0 ||
+		    fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			return -1;
+		}
+	}
+	h->wake_fd = fds[0];
+	h->wake_wr = fds[1];
+	return 0;
+#endif
+}
+
+static void wake_close(enetgo_host *h)
+{
+	if (h->wake_wr != h->wake_fd)
+		close(h->wake_wr);
+	close(h->wake_fd);
+}
+
+#ifdef ENETGO_IO_LINUX
+#define ENETGO_WAKE_EVENTFD 1
+#else
+#define ENETGO_WAKE_EVENTFD 0
+#endif
+
+/* short_poll is ppoll(2) for less than a millisecond; the portable path
+ * has only poll(2), whose timeout is whole milliseconds: it waits for one
+ * (or only looks, for a zero timeout). */
+static int short_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts)
+{
+#ifdef ENETGO_IO_LINUX
+	return ppoll(fds, n, ts, NULL);
+#else
+	return poll(fds, n, ts->tv_sec == 0 && ts->tv_nsec == 0 ? 0 : 1);
+#endif
+}
+
 enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reuseport,
                                 size_t peers, size_t channels, uint32_t in_bw,
                                 uint32_t out_bw, int batch, int *err)
@@ -76,8 +130,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 	}
 	memset(h->events, 0, sizeof(enetgo_event) * (size_t)batch);
 	h->cap = batch;
-	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (h->wake_fd < 0) {
+	if (wake_open(h) < 0) {
 		enet_free(h->events);
 		enet_free(h);
 		*err = 1;
@@ -87,7 +140,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 	 * SO_REUSEPORT can be set before bind(2). */
 	h->host = enet_host_create(NULL, peers, channels, in_bw, out_bw);
 	if (h->host == NULL) {
-		close(h->wake_fd);
+		wake_close(h);
 		enet_free(h->events);
 		enet_free(h);
 		*err = 1;
@@ -102,7 +155,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		                             sizeof one) < 0) ||
 		    enet_socket_bind(h->host->socket, &addr) < 0) {
 			enet_host_destroy(h->host);
-			close(h->wake_fd);
+			wake_close(h);
 			enet_free(h->events);
 			enet_free(h);
 			*err = 2;
@@ -111,7 +164,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		if (enet_socket_get_address(h->host->socket, &h->host->address) < 0)
 			h->host->address = addr;
 	}
-	if (enetgo_io_enabled())
+	if (enetgo_io_status() == ENETGO_IO_ON)
 		enetgo_io_attach(h); /* without memory for it, plain I/O */
 	*err = 0;
 	return h;
@@ -135,10 +188,22 @@ void enetgo_host_destroy(enetgo_host *h)
 	enetgo_free_batch(h);
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
-	close(h->wake_fd);
+	wake_close(h);
 	enet_free(h->events);
 	enet_free(h);
 }
+
+/* PEER_SEND_RELIABLE is the peer's list of reliable packets waiting for
+ * their first send: from 1.3.18 ENet queues them apart from
+ * outgoingCommands (outgoingSendReliableCommands). 1.3.17 has
+ * sentUnreliableCommands in the same place, empty between service calls,
+ * so a binding built against either header reads the right list of either
+ * library (docs/platforms.md). */
+#if ENET_VERSION >= ENET_VERSION_CREATE(1, 3, 18)
+#define PEER_SEND_RELIABLE(p) (&(p)->outgoingSendReliableCommands)
+#else
+#define PEER_SEND_RELIABLE(p) (&(p)->sentUnreliableCommands)
+#endif
 
 /* wait_hint says how long the host may wait before ENet's own timers
  * (resends, pings, timeouts) need another service call. */
@@ -149,6 +214,7 @@ static int wait_hint(ENetHost *host)
 		if (p->state == ENET_PEER_STATE_DISCONNECTED || p->state == ENET_PEER_STATE_ZOMBIE)
 			continue;
 		if (!enet_list_empty(&p->outgoingCommands) ||
+		    !enet_list_empty(PEER_SEND_RELIABLE(p)) ||
 		    !enet_list_empty(&p->sentReliableCommands) ||
 		    !enet_list_empty(&p->acknowledgements))
 			return 5;
@@ -198,8 +264,9 @@ static int service(enetgo_host *h, int io)
 		if (r > 0 && ev.type == ENET_EVENT_TYPE_RECEIVE)
 			io = 0;
 		if (r < 0) {
-			/* 1.3.17 fails once per datagram over 4096 bytes; the
-			 * datagram is consumed, so serving again makes progress. */
+			/* 1.3.17 fails once per datagram over 4096 bytes (1.3.18
+			 * skips it); the datagram is consumed, so serving again
+			 * makes progress. */
 			h->service_errors++;
 			if (++errors > 1024)
 				break;
@@ -287,7 +354,7 @@ int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 		/* Busy polling: look without sleeping until spin_ns has passed. */
 		int64_t start = monotonic_ns(), spent;
 		do {
-			r = ppoll(fds, 2, &ts, NULL);
+			r = short_poll(fds, 2, &ts);
 			spent = monotonic_ns() - start;
 		} while (r == 0 && spent < spin_ns);
 		timeout_ns -= spent;
@@ -304,12 +371,15 @@ int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 	} else if (r == 0 && timeout_ns > 0) {
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)timeout_ns;
-		r = ppoll(fds, 2, &ts, NULL);
+		r = short_poll(fds, 2, &ts);
 	}
 	if (r > 0 && (fds[1].revents & POLLIN)) {
+		/* One read empties an eventfd; a pipe is read until empty. */
 		uint64_t v;
-		while (read(wake_fd, &v, sizeof v) < 0 && errno == EINTR)
-			;
+		ssize_t got;
+		do
+			got = read(wake_fd, &v, sizeof v);
+		while ((got < 0 && errno == EINTR) || (!ENETGO_WAKE_EVENTFD && got > 0));
 	}
 	return r;
 }
@@ -317,7 +387,7 @@ int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 void enetgo_wake(enetgo_host *h)
 {
 	uint64_t one = 1;
-	while (write(h->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
+	while (write(h->wake_wr, &one, sizeof one) < 0 && errno == EINTR)
 		;
 }
 

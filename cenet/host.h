@@ -48,11 +48,14 @@ typedef struct {
 	uint64_t send_failures;    /* deferred sends ENet refused */
 	int wait_hint_ms;          /* after an empty batch: how long ENet's timers
 	                              can wait (-1: no peers, nothing pending) */
-	int wake_fd;               /* eventfd that interrupts enetgo_wait */
+	int wake_fd;               /* eventfd (or a pipe's read end) that
+	                              interrupts enetgo_wait */
 	struct enetgo_io *io;      /* batched datagram I/O (batchio.c), or NULL */
 	int rx_pending;            /* after a service call: datagrams read from the
 	                              socket and not yet given to ENet (a wait must
 	                              not sleep) */
+	int wake_wr;               /* what enetgo_wake writes: wake_fd, or the
+	                              pipe's write end (portable path) */
 } enetgo_host;
 
 /* Batched datagram I/O (batchio.c). enetgo_io_attach gives h its batches

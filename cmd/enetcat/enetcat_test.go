@@ -196,6 +196,7 @@ func TestSIGTERMDisconnectsPeers(t *testing.T) {
 	assert.Contains(t, out, "RTT")
 	assert.Contains(t, out, "THROTTLE")
 	assert.Contains(t, out, "1 pkt 15 B", "received traffic of the peer")
+	assert.Contains(t, out, "batched I/O o", "says whether datagrams moved in batches")
 }
 
 func TestSIGINTClientDisconnects(t *testing.T) {
@@ -206,6 +207,7 @@ func TestSIGINTClientDisconnects(t *testing.T) {
 	srv.stderr.wait(t, "disconnected")
 	stats := find(decode(t, cli.stdout.Lines()), "stats")
 	require.Len(t, stats, 1, "--stats --json ends with a stats record")
+	assert.Regexp(t, "^o(n|ff): ", stats[0]["batched_io"], "says whether datagrams moved in batches")
 	rows := stats[0]["stats"].([]any)
 	require.Len(t, rows, 1)
 	row := rows[0].(map[string]any)

@@ -36,6 +36,9 @@ type record struct {
 	Hex    *string `json:"hex,omitempty"`
 	// Stats is the final per-peer summary of an "stats" record.
 	Stats []statsRow `json:"stats,omitempty"`
+	// BatchedIO says, in a "stats" record, whether the datagrams moved in
+	// batches and why (enet.BatchedIO).
+	BatchedIO string `json:"batched_io,omitempty"`
 }
 
 func ptr[T any](v T) *T { return &v }

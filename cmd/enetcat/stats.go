@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/enetgo/enet"
 	"github.com/enetgo/enet/metrics"
 )
 
@@ -90,16 +88,18 @@ func (s *statsReporter) final() {
 	rows := statsRows(s.book)
 	switch {
 	case s.out.live:
-		s.out.showTable(formatTable(rows))
+		s.out.showTable(append(formatTable(rows), ioLine()...))
 	case s.out.json:
-		s.out.record(record{Event: "stats", Stats: rows})
+		_, reason := enet.BatchedIO()
+		s.out.record(record{Event: "stats", Stats: rows, BatchedIO: reason})
 	default:
-		s.out.write(formatTable(rows))
+		s.out.write(append(formatTable(rows), ioLine()...))
 	}
 }
 
-// isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+// ioLine says under the summary which libenet runs and whether its
+// datagrams move in batches (enet.BatchedIO).
+func ioLine() []byte {
+	_, reason := enet.BatchedIO()
+	return fmt.Appendf(nil, "libenet %s, batched I/O %s\n", enet.LinkedVersion(), reason)
 }

@@ -29,6 +29,8 @@ func main() {
 
 func run(nClients int, duration time.Duration) error {
 	fmt.Printf("ENet %s via github.com/enetgo/enet\n", enet.LinkedVersion())
+	_, io := enet.BatchedIO()
+	fmt.Printf("batched I/O %s\n", io)
 	srv, err := enet.CreateHostBound("127.0.0.1", 0, enet.HostConfig{MaxPeers: 64, MaxChannels: 4})
 	if err != nil {
 		return err
