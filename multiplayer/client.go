@@ -93,7 +93,7 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 		return nil, opError(op, enet.ErrInvalidParameter, "dialect %d", int(d))
 	}
 	c := &Client{id: cfg.ID, closeTO: cfg.CloseTimeout, auth: cfg.Auth}
-	if c.auth != nil && d != Godot4 {
+	if c.auth != nil && !d.impl().auth() {
 		return nil, opError(op, enet.ErrInvalidParameter, "authentication needs the Godot4 dialect")
 	}
 	if c.id == 0 {
@@ -103,28 +103,12 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 		c.closeTO = defaultCloseTimeout
 	}
 	hc := enet.HostConfig{MaxPeers: 1, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
-	var request int
-	switch {
-	case d == Godot3:
-		n := cfg.Channels
-		if n == 0 {
-			n = g3DefaultChannels
-		}
-		if n < g3DefaultChannels || n > enet.MaxChannels {
-			return nil, opError(op, enet.ErrInvalidParameter, "Godot 3 channel count %d outside 3..255", n)
-		}
-		hc.MaxChannels, request, c.channels = n, n, n
-	case cfg.Channels == 0:
-		request, c.channels = enet.MaxChannels, enet.MaxChannels-g4SystemChannels+1
-	default:
-		if cfg.Channels < 0 || cfg.Channels > enet.MaxChannels-g4SystemChannels {
-			return nil, opError(op, enet.ErrInvalidParameter, "Godot 4 channel count %d outside 0..253", cfg.Channels)
-		}
-		request, c.channels = cfg.Channels+g4SystemChannels, cfg.Channels+1
-		hc.MaxChannels = request
+	enetChannels, transfer, err := d.impl().channels(op, cfg.Channels)
+	if err != nil {
+		return nil, err
 	}
+	hc.MaxChannels, c.channels = enetChannels, transfer
 	var h *enet.Host
-	var err error
 	if cfg.LocalPort != 0 {
 		h, err = enet.CreateHostBound("*", cfg.LocalPort, hc)
 	} else {
@@ -139,7 +123,7 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 			return nil, err
 		}
 	}
-	p, err := h.ConnectToHost(address, port, request, uint32(c.id))
+	p, err := h.ConnectToHost(address, port, enetChannels, uint32(c.id))
 	if err != nil {
 		h.Destroy()
 		return nil, err
@@ -240,14 +224,8 @@ func (c *Client) Send(target int32, data []byte, mode TransferMode, channel int)
 	if target != 0 && !c.known[abs(target)] {
 		return opError(op, enet.ErrInvalidParameter, "unknown target peer %d", target)
 	}
-	switch {
-	case c.d == Godot3:
-		data = g3Header(uint32(c.id), target, data)
-	case target != 1:
-		data = g4Sys(g4SysRelay, target, data)
-	}
 	enetCh, flags := c.d.wireFor(mode, channel)
-	return c.server.Send(enetCh, data, flags)
+	return c.server.Send(enetCh, c.d.impl().frame(c.id, target, data), flags)
 }
 
 // SendBytes sends payload as Godot's MultiplayerAPI.send_bytes does, after
@@ -294,11 +272,7 @@ func (c *Client) run() {
 			if cap(ev.Packet) > cap(buf) {
 				buf = ev.Packet[:0]
 			}
-			if c.d == Godot3 {
-				c.receive3(ev)
-			} else {
-				c.receive4(ev)
-			}
+			c.d.impl().clientReceive(c, ev)
 		}
 		c.mu.Lock()
 		if c.pending != nil && time.Now().After(c.pending.deadline) {
@@ -353,10 +327,7 @@ func (c *Client) shutdown() {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
-	data := uint32(0)
-	if c.d == Godot3 {
-		data = uint32(c.id)
-	}
+	data := c.d.impl().disconnectData(c.id)
 	if c.server.DisconnectLater(data) == nil {
 		deadline := time.Now().Add(c.closeTO)
 		for time.Now().Before(deadline) {
@@ -388,72 +359,5 @@ func (c *Client) peerEvent(add bool, id int32) {
 		c.q.push(PeerJoined{ID: id})
 	case !add && had:
 		c.q.push(PeerLeft{ID: id})
-	}
-}
-
-// receive3 applies NetworkedMultiplayerENet's client rules: system messages
-// on channel 0, at least 8 bytes on the data channels, the source taken
-// from the header.
-func (c *Client) receive3(ev enet.Event) {
-	if ev.Channel == g3ChannelConfig {
-		src, target, _, ok := g3ParseHeader(ev.Packet)
-		if !ok {
-			return
-		}
-		// [msg u32][id u32] has the header's layout.
-		switch src {
-		case g3SysAddPeer:
-			c.peerEvent(true, target)
-		case g3SysRemovePeer:
-			c.peerEvent(false, target)
-		}
-		return
-	}
-	src, _, payload, ok := g3ParseHeader(ev.Packet)
-	if !ok {
-		return
-	}
-	c.deliver(int32(src), ev, payload)
-}
-
-// receive4 applies SceneMultiplayer's client rules: SYS ADD_PEER, DEL_PEER
-// and RELAY from the server are consumed, everything else comes from 1.
-func (c *Client) receive4(ev enet.Event) {
-	if len(ev.Packet) == 0 {
-		return
-	}
-	c.mu.Lock()
-	if a := c.pending; a != nil {
-		admit, process, err := a.receive(c.auth, ev.Packet)
-		switch {
-		case err != nil:
-			c.rejectLocked()
-		case admit:
-			c.admitLocked()
-		}
-		if !process {
-			c.mu.Unlock()
-			return
-		}
-	}
-	c.mu.Unlock()
-	cmd, peer, inner, ok := g4ParseSys(ev.Packet)
-	if !ok {
-		if ev.Packet[0]&g4CmdMask != g4CmdSys {
-			c.deliver(1, ev, ev.Packet)
-		}
-		return
-	}
-	switch cmd {
-	case g4SysAdd:
-		c.peerEvent(true, peer)
-	case g4SysDel:
-		c.peerEvent(false, peer)
-	case g4SysRelay:
-		// Godot processes the inner packet as a normal one, so an inner
-		// SYS command is invalid.
-		if len(inner) > 0 && inner[0]&g4CmdMask != g4CmdSys {
-			c.deliver(peer, ev, inner)
-		}
 	}
 }

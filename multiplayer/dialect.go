@@ -68,66 +68,56 @@ func (m TransferMode) String() string {
 
 func (m TransferMode) valid() bool { return m >= Unreliable && m <= Reliable }
 
-// Channel layout of each dialect (facts §5.1 and §5.3).
-const (
-	g3ChannelConfig     = 0 // SYSCH_CONFIG
-	g3ChannelReliable   = 1 // SYSCH_RELIABLE
-	g3ChannelUnreliable = 2 // SYSCH_UNRELIABLE
-	g3DefaultChannels   = 3 // SYSCH_MAX, Godot 3's default channel_count
-
-	g4ChannelReliable   = 0 // SYSCH_RELIABLE
-	g4ChannelUnreliable = 1 // SYSCH_UNRELIABLE
-	g4SystemChannels    = 2 // SYSCH_MAX
-)
-
-// wireFor returns the ENet channel and flags a packet of mode on transfer
-// channel ch (0 = the mode's default channel) is sent with, as Godot's
-// put_packet chooses them.
-func (d Dialect) wireFor(mode TransferMode, ch int) (int, enet.PacketFlags) {
-	if d == Godot3 {
-		var flags enet.PacketFlags
-		enetCh := g3ChannelUnreliable
-		switch mode {
-		case Reliable:
-			flags, enetCh = enet.FlagReliable, g3ChannelReliable
-		case Unreliable:
-			flags = enet.FlagUnsequenced
-		}
-		if ch > 0 {
-			enetCh = ch
-		}
-		return enetCh, flags
-	}
-	var flags enet.PacketFlags
-	enetCh := g4ChannelUnreliable
-	switch mode {
-	case Reliable:
-		flags, enetCh = enet.FlagReliable, g4ChannelReliable
-	case Unreliable:
-		flags = enet.FlagUnsequenced | enet.FlagUnreliableFragment
-	default:
-		flags = enet.FlagUnreliableFragment
-	}
-	if ch > 0 {
-		enetCh = ch + g4SystemChannels - 1
-	}
-	return enetCh, flags
+// dialect is everything that differs between the two protocols: godot3.go
+// and godot4.go each implement it, and Dialect.impl picks one. The rest of
+// the package is the same for both.
+type dialect interface {
+	// channels checks a configured channel count n (ServerConfig.Channels,
+	// ClientConfig.Channels) and returns the ENet channel count to create
+	// and request (0 meaning ENet's 255) and the number of valid transfer
+	// channels.
+	channels(op string, n int) (enetChannels, transfer int, err error)
+	// auth reports whether SceneMultiplayer's authentication exists.
+	auth() bool
+	// wireFor returns the ENet channel and flags a packet of mode on
+	// transfer channel ch (0 = the mode's default channel) is sent with, as
+	// Godot's put_packet chooses them.
+	wireFor(mode TransferMode, ch int) (int, enet.PacketFlags)
+	// transferChannel maps a received ENet channel back to the transfer
+	// channel a sender would have passed to Send: the system channels map
+	// to 0.
+	transferChannel(enetCh int) int
+	// rawCommand is the byte MultiplayerAPI puts in front of a send_bytes
+	// payload; isRaw reports whether a packet of at least 2 bytes starts
+	// with it.
+	rawCommand() byte
+	isRaw(b []byte) bool
+	// frame wraps data sent by from (1 for the server) to target.
+	frame(from, target int32, data []byte) []byte
+	// peerMsg returns the add-peer (add) or remove-peer message about id
+	// and the ENet channel it goes on, reliably.
+	peerMsg(add bool, id int32) (enetCh int, msg []byte)
+	// disconnectData is the data of the disconnection a peer with id self
+	// sends when it closes.
+	disconnectData(self int32) uint32
+	// serverReceive and clientReceive apply the dialect's rules to a packet
+	// a Server got from client id, or a Client got from the server.
+	serverReceive(s *Server, id int32, ev enet.Event)
+	clientReceive(c *Client, ev enet.Event)
 }
 
-// transferChannel maps a received ENet channel back to the transfer channel
-// a sender would have passed to Send: the dialect's system channels map to
-// 0 (Godot 4's get_packet_channel does the same).
-func (d Dialect) transferChannel(enetCh int) int {
+// impl returns d's implementation; any value but Godot3 behaves as Godot4,
+// as the exported functions taking a Dialect always did.
+func (d Dialect) impl() dialect {
 	if d == Godot3 {
-		if enetCh < g3DefaultChannels {
-			return 0
-		}
-		return enetCh
+		return godot3{}
 	}
-	if enetCh < g4SystemChannels {
-		return 0
-	}
-	return enetCh - g4SystemChannels + 1
+	return godot4{}
+}
+
+// wireFor is the implementation's wireFor.
+func (d Dialect) wireFor(mode TransferMode, ch int) (int, enet.PacketFlags) {
+	return d.impl().wireFor(mode, ch)
 }
 
 // modeOf derives the transfer mode from received ENet flags, as Godot's

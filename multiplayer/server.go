@@ -1,7 +1,6 @@
 package multiplayer
 
 import (
-	"encoding/binary"
 	"maps"
 	"slices"
 	"sync"
@@ -89,26 +88,15 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 	}
 	hc := enet.HostConfig{MaxPeers: cfg.MaxClients, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
 	s := &Server{relay: !cfg.NoRelay, closeTO: cfg.CloseTimeout}
-	switch {
-	case d == Godot3 && cfg.Channels == 0:
-		hc.MaxChannels, s.channels = g3DefaultChannels, g3DefaultChannels
-	case d == Godot3:
-		if cfg.Channels < g3DefaultChannels || cfg.Channels > enet.MaxChannels {
-			return nil, opError(op, enet.ErrInvalidParameter, "Godot 3 channel count %d outside 3..255", cfg.Channels)
-		}
-		hc.MaxChannels, s.channels = cfg.Channels, cfg.Channels
-	case cfg.Channels == 0:
-		hc.MaxChannels, s.channels = 0, enet.MaxChannels-g4SystemChannels+1
-	default:
-		if cfg.Channels < 0 || cfg.Channels > enet.MaxChannels-g4SystemChannels {
-			return nil, opError(op, enet.ErrInvalidParameter, "Godot 4 channel count %d outside 0..253", cfg.Channels)
-		}
-		hc.MaxChannels, s.channels = cfg.Channels+g4SystemChannels, cfg.Channels+1
+	enetChannels, transfer, err := d.impl().channels(op, cfg.Channels)
+	if err != nil {
+		return nil, err
 	}
+	hc.MaxChannels, s.channels = enetChannels, transfer
 	if s.closeTO <= 0 {
 		s.closeTO = defaultCloseTimeout
 	}
-	if cfg.Auth != nil && d != Godot4 {
+	if cfg.Auth != nil && !d.impl().auth() {
 		return nil, opError(op, enet.ErrInvalidParameter, "authentication needs the Godot4 dialect")
 	}
 	s.auth, s.authTO = cfg.Auth, cfg.AuthTimeout
@@ -202,11 +190,8 @@ func (s *Server) Send(target int32, data []byte, mode TransferMode, channel int)
 	if target != 0 && s.byID[abs(target)] == nil {
 		return opError(op, enet.ErrInvalidParameter, "unknown target peer %d", target)
 	}
-	if s.d == Godot3 {
-		data = g3Header(1, target, data)
-	}
 	enetCh, flags := s.d.wireFor(mode, channel)
-	return s.sendLocked(target, 0, data, enetCh, flags)
+	return s.sendLocked(target, 0, s.d.impl().frame(1, target, data), enetCh, flags)
 }
 
 // SendBytes sends payload as Godot's MultiplayerAPI.send_bytes does: after
@@ -273,13 +258,6 @@ func (s *Server) Close() error {
 	return nil
 }
 
-func (s *Server) disconnectData() uint32 {
-	if s.d == Godot3 {
-		return 1
-	}
-	return 0
-}
-
 func (s *Server) run() {
 	var buf []byte
 	for {
@@ -337,11 +315,7 @@ func (s *Server) receiveLocked(ev enet.Event) {
 			return
 		}
 	}
-	if s.d == Godot3 {
-		s.receive3(id, ev)
-	} else {
-		s.receive4(id, ev)
-	}
+	s.d.impl().serverReceive(s, id, ev)
 }
 
 // expireAuth disconnects peers whose authentication timed out.
@@ -369,7 +343,7 @@ func (s *Server) shutdown() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	data := s.disconnectData()
+	data := s.d.impl().disconnectData(1)
 	pending := map[*enet.Peer]bool{}
 	for _, p := range s.host.Peers() {
 		if p.State() == enet.StateConnected && p.DisconnectLater(data) == nil {
@@ -453,83 +427,8 @@ func (s *Server) forgetLocked(p *enet.Peer, id int32) {
 // sendSysLocked sends the dialect's add-peer (add) or remove-peer message
 // about id to p.
 func (s *Server) sendSysLocked(p *enet.Peer, add bool, id int32) {
-	if s.d == Godot3 {
-		msg := uint32(g3SysRemovePeer)
-		if add {
-			msg = g3SysAddPeer
-		}
-		p.Send(g3ChannelConfig, g3SysMsg(msg, id), enet.FlagReliable)
-		return
-	}
-	cmd := byte(g4SysDel)
-	if add {
-		cmd = g4SysAdd
-	}
-	p.Send(g4ChannelReliable, g4Sys(cmd, id, nil), enet.FlagReliable)
-}
-
-// receive3 applies NetworkedMultiplayerENet's server rules (facts §5.3, §7):
-// no client traffic on channel 0, at least 8 bytes, the true source, and
-// the relay table for targets 1, 0, -N and N.
-func (s *Server) receive3(id int32, ev enet.Event) {
-	if ev.Channel == g3ChannelConfig {
-		return
-	}
-	src, target, payload, ok := g3ParseHeader(ev.Packet)
-	if !ok || src != uint32(id) {
-		return
-	}
-	flags := sendFlags(ev.Flags)
-	switch {
-	case target == 1:
-		s.deliver(id, ev, payload)
-	case !s.relay:
-	case target == 0:
-		s.deliver(id, ev, payload)
-		s.sendLocked(0, id, ev.Packet, ev.Channel, flags)
-	case target < 0:
-		s.sendLocked(target, id, ev.Packet, ev.Channel, flags)
-		if target != -1 {
-			s.deliver(id, ev, payload)
-		}
-	default:
-		if p := s.byID[target]; p != nil {
-			p.Send(ev.Channel, ev.Packet, flags)
-		}
-	}
-}
-
-// receive4 applies SceneMultiplayer's server rules (facts §5.2): SYS
-// packets are consumed (RELAY is relayed), everything else is delivered.
-func (s *Server) receive4(id int32, ev enet.Event) {
-	if len(ev.Packet) == 0 {
-		return
-	}
-	if ev.Packet[0]&g4CmdMask != g4CmdSys {
-		s.deliver(id, ev, ev.Packet)
-		return
-	}
-	cmd, target, inner, ok := g4ParseSys(ev.Packet)
-	if !ok || cmd != g4SysRelay || !s.relay || len(inner) == 0 {
-		return // AUTH without an auth callback, or clients sending ADD/DEL
-	}
-	processInner := target != -1 && inner[0]&g4CmdMask != g4CmdSys // SYS is never processed relayed
-	if target > 0 && s.byID[target] == nil {
-		return
-	}
-	// Rewrite the target as the source and relay with the same mode and
-	// channel, as SceneMultiplayer does.
-	out := slices.Clone(ev.Packet)
-	binary.LittleEndian.PutUint32(out[2:], uint32(id))
-	flags := sendFlags(ev.Flags)
-	if target > 0 {
-		s.byID[target].Send(ev.Channel, out, flags)
-		return
-	}
-	s.sendLocked(target, id, out, ev.Channel, flags)
-	if processInner {
-		s.deliver(id, ev, inner)
-	}
+	enetCh, msg := s.d.impl().peerMsg(add, id)
+	p.Send(enetCh, msg, enet.FlagReliable)
 }
 
 func abs(v int32) int32 {

@@ -58,7 +58,7 @@ func (v *service) close() {
 func (v *service) deliver(from int32, ev enet.Event, data []byte) {
 	v.q.push(Packet{
 		From:        from,
-		Channel:     v.d.transferChannel(ev.Channel),
+		Channel:     v.d.impl().transferChannel(ev.Channel),
 		ENetChannel: ev.Channel,
 		Mode:        modeOf(ev.Flags),
 		Data:        slices.Clone(data),
