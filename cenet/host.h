@@ -50,6 +50,7 @@ typedef struct {
 	                              can wait (-1: no peers, nothing pending) */
 	int wake_fd;               /* eventfd that interrupts enetgo_wait */
 	struct enetgo_io *io;      /* batched datagram I/O (batchio.c), or NULL */
+	struct enetgo_guard *guard; /* inbound checks (guard.c) */
 	int rx_pending;            /* after a service call: datagrams read from the
 	                              socket and not yet given to ENet (a wait must
 	                              not sleep) */

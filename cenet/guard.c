@@ -1,0 +1,481 @@
+/* Inbound checks of package enet, run on every datagram ENet receives
+ * before it parses it (ENetHost.intercept). Written for this project from
+ * the ENet wire format (protocol.h) and the behaviour of ENet 1.3.17/1.3.18
+ * as documented in docs/hostile.md; no ENet code is copied.
+ *
+ * ENet trusts several fields a remote peer controls to size what it
+ * allocates, and counts only part of what it allocates against a peer
+ * (maximumWaitingData counts packet bytes, not the bitmap of a fragmented
+ * packet nor the per-command bookkeeping of a 1-byte packet). The checks:
+ *
+ *  - shape: every command complete, a known command number, its payload
+ *    inside the datagram (ENet stops at the first bad command but acts on
+ *    the ones before it; an ENet sender never produces one);
+ *  - fragments: the fragment count, number, offset and length consistent
+ *    with an ENet sender splitting totalLength into equal fragments (no
+ *    zero-length fragment, no count above the length: the 2^20-fragment
+ *    bitmap of a 1-byte packet is refused), lengths within the host's
+ *    maximum packet size;
+ *  - sequence numbers: a reliable sequence number 7 or more windows ahead
+ *    of the channel's is dropped (ENet would discard it too, after
+ *    acknowledging it);
+ *  - memory: what each peer holds in buffered incoming commands (out of
+ *    order, incomplete fragments, not yet delivered) is estimated from what
+ *    passes and, whenever the estimate passes a trigger, recounted by
+ *    walking the peer's queues. A peer over its budget is disconnected
+ *    (the application gets a DISCONNECT event); a host over its budget
+ *    disconnects the peer holding the most;
+ *  - connection pressure: incoming connections still in their handshake
+ *    are bounded per address and in all (a newcomer evicts the oldest),
+ *    and an address may not take more than its share of a host that is
+ *    half full.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "guard.h"
+
+/* malloc's bookkeeping per block, counted with every allocation. */
+#define BLOCK_OVERHEAD 16
+
+static __thread enetgo_guard *current_guard;
+static __thread ENetHost *current_host;
+
+void enetgo_guard_enter(enetgo_guard *g, ENetHost *host)
+{
+	current_guard = g;
+	current_host = host;
+}
+
+void enetgo_guard_leave(void)
+{
+	current_guard = NULL;
+	current_host = NULL;
+}
+
+static int ENET_CALLBACK intercept(ENetHost *host, ENetEvent *event)
+{
+	enetgo_guard *g = current_guard;
+	if (g == NULL || current_host != host)
+		return 0;
+	if (g->enabled &&
+	    enetgo_guard_inspect(g, host, host->receivedData, host->receivedDataLength,
+	                         host->receivedAddress.host, host->receivedAddress.port))
+		return 1;
+	return g->next != NULL ? g->next(host, event) : 0;
+}
+
+enetgo_guard *enetgo_guard_new(ENetHost *host)
+{
+	enetgo_guard *g = enet_malloc(sizeof *g);
+	if (g == NULL)
+		return NULL;
+	memset(g, 0, sizeof *g);
+	g->npeers = host->peerCount;
+	g->peers = enet_malloc(sizeof(enetgo_guard_peer) * g->npeers);
+	if (g->peers == NULL) {
+		enet_free(g);
+		return NULL;
+	}
+	memset(g->peers, 0, sizeof(enetgo_guard_peer) * g->npeers);
+	g->next = host->intercept;
+	host->intercept = intercept;
+	return g;
+}
+
+void enetgo_guard_free(ENetHost *host, enetgo_guard *g)
+{
+	if (g == NULL)
+		return;
+	if (host != NULL && host->intercept == intercept)
+		host->intercept = g->next;
+	if (current_guard == g)
+		enetgo_guard_leave();
+	enet_free(g->peers);
+	enet_free(g);
+}
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* new_command_cost is what ENet allocates to buffer one incoming command
+ * with a packet of length bytes and fragments fragments. */
+static uint64_t new_command_cost(uint64_t length, uint32_t fragments)
+{
+	uint64_t c = sizeof(ENetIncomingCommand) + sizeof(ENetPacket) + length + 3 * BLOCK_OVERHEAD;
+	if (fragments > 0)
+		c += (uint64_t)(fragments + 31) / 32 * 4 + BLOCK_OVERHEAD;
+	return c;
+}
+
+static uint64_t held_in(ENetList *list)
+{
+	uint64_t n = 0;
+	for (ENetListIterator it = enet_list_begin(list); it != enet_list_end(list);
+	     it = enet_list_next(it)) {
+		ENetIncomingCommand *c = (ENetIncomingCommand *)it;
+		n += sizeof *c + BLOCK_OVERHEAD;
+		if (c->fragments != NULL)
+			n += (uint64_t)(c->fragmentCount + 31) / 32 * 4 + BLOCK_OVERHEAD;
+		if (c->packet != NULL)
+			n += sizeof(ENetPacket) + c->packet->dataLength + 2 * BLOCK_OVERHEAD;
+	}
+	return n;
+}
+
+uint64_t enetgo_guard_peer_held(ENetPeer *peer)
+{
+	uint64_t n = held_in(&peer->dispatchedCommands);
+	if (peer->channels == NULL)
+		return n;
+	for (size_t i = 0; i < peer->channelCount; i++) {
+		n += held_in(&peer->channels[i].incomingReliableCommands);
+		n += held_in(&peer->channels[i].incomingUnreliableCommands);
+	}
+	return n;
+}
+
+static int connected(const ENetPeer *p)
+{
+	return p->state == ENET_PEER_STATE_CONNECTED || p->state == ENET_PEER_STATE_DISCONNECT_LATER;
+}
+
+static void forget(enetgo_guard *g, size_t slot)
+{
+	enetgo_guard_peer *gp = &g->peers[slot];
+	g->host_estimate -= gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate;
+	memset(gp, 0, sizeof *gp);
+}
+
+/* cut disconnects a connected peer as ENet does when it times out: its
+ * queues are freed now, and the next dispatch reports a DISCONNECT event
+ * for it (data 0) and resets it. */
+static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer)
+{
+	forget(g, (size_t)(peer - host->peers));
+	g->peers_reset++;
+	if (!connected(peer)) {
+		enet_peer_reset(peer);
+		return;
+	}
+	enet_peer_on_disconnect(peer);
+	enet_peer_reset_queues(peer); /* also takes it off the dispatch queue */
+	peer->state = ENET_PEER_STATE_ZOMBIE;
+	peer->eventData = 0;
+	enet_list_insert(enet_list_end(&host->dispatchQueue), &peer->dispatchList);
+	peer->flags |= ENET_PEER_FLAG_NEEDS_DISPATCH;
+}
+
+/* recount walks every connected peer; returns the host's total. */
+static uint64_t recount(enetgo_guard *g, ENetHost *host, ENetPeer **top, uint64_t *top_held)
+{
+	uint64_t total = 0;
+	*top = NULL;
+	*top_held = 0;
+	for (size_t i = 0; i < g->npeers && i < host->peerCount; i++) {
+		ENetPeer *p = &host->peers[i];
+		uint64_t held = connected(p) ? enetgo_guard_peer_held(p) : 0;
+		g->peers[i].estimate = held;
+		total += held;
+		if (held > *top_held) {
+			*top = p;
+			*top_held = held;
+		}
+	}
+	g->host_estimate = total;
+	return total;
+}
+
+static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* charge accounts cost bytes the datagram may make ENet allocate for peer.
+ * Returns 1 if the datagram must be dropped. */
+static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost)
+{
+	size_t slot = (size_t)(peer - host->peers);
+	if (slot >= g->npeers)
+		return 0;
+	enetgo_guard_peer *gp = &g->peers[slot];
+	if (gp->trigger == 0)
+		gp->trigger = g->peer_limit;
+	if (g->peer_limit != 0 && gp->estimate + cost > gp->trigger) {
+		uint64_t held = enetgo_guard_peer_held(peer);
+		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
+		gp->estimate = held;
+		if (held + cost > g->peer_limit) {
+			cut(g, host, peer);
+			g->drops[ENETGO_DROP_PEER_MEMORY]++;
+			return 1;
+		}
+		/* Near the limit, walk again only after another quarter of it:
+		 * the walks stay in proportion to what is charged. */
+		gp->trigger = max64(g->peer_limit, held + cost + g->peer_limit / 4);
+	}
+	if (g->host_trigger == 0)
+		g->host_trigger = g->host_limit;
+	if (g->host_limit != 0 && g->host_estimate + cost > g->host_trigger) {
+		ENetPeer *top;
+		uint64_t top_held;
+		uint64_t total = recount(g, host, &top, &top_held);
+		if (total + cost > g->host_limit) {
+			if (top != NULL) {
+				cut(g, host, top);
+				total -= top_held;
+			}
+			if (top == peer || total + cost > g->host_limit) {
+				g->drops[ENETGO_DROP_HOST_MEMORY]++;
+				return 1;
+			}
+		}
+		g->host_trigger = max64(g->host_limit, total + cost + g->host_limit / 4);
+	}
+	gp->estimate += cost;
+	g->host_estimate += cost;
+	return 0;
+}
+
+/* admit applies the connection-pressure bounds to a CONNECT from ip:port
+ * with the given connect ID. Returns 1 to drop it. */
+static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, uint32_t connect_id)
+{
+	size_t free_slots = 0, same = 0, pending_same = 0, pending = 0;
+	ENetPeer *first_free = NULL, *oldest = NULL;
+	for (ENetPeer *p = host->peers; p < &host->peers[host->peerCount]; p++) {
+		if (p->state == ENET_PEER_STATE_DISCONNECTED) {
+			free_slots++;
+			if (first_free == NULL)
+				first_free = p;
+			continue;
+		}
+		int is_pending = p->state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT;
+		if (is_pending) {
+			pending++;
+			size_t i = (size_t)(p - host->peers);
+			if (i < g->npeers && (oldest == NULL ||
+			    (int32_t)(g->peers[i].pending_since - g->peers[oldest - host->peers].pending_since) < 0))
+				oldest = p;
+		}
+		if (p->state == ENET_PEER_STATE_CONNECTING || p->address.host != ip)
+			continue;
+		if (p->address.port == port && p->connectID == connect_id)
+			return 0; /* a resend of a known request: ENet ignores it */
+		same++;
+		pending_same += is_pending;
+	}
+	if (same >= host->duplicatePeers) {
+		g->drops[ENETGO_DROP_ADDRESS_LIMIT]++;
+		return 1;
+	}
+	if (g->pending_per_addr != 0 && pending_same >= g->pending_per_addr) {
+		g->drops[ENETGO_DROP_PENDING_ADDRESS]++;
+		return 1;
+	}
+	/* On a host with 16 or more slots, once half are taken an address
+	 * may hold at most 1/16 of them, so one address (or a few) cannot
+	 * take every slot while others wait. */
+	size_t share = host->peerCount / 16;
+	if (share > 0 && free_slots * 2 <= host->peerCount && same >= share) {
+		g->drops[ENETGO_DROP_ADDRESS_SHARE]++;
+		return 1;
+	}
+	if (g->pending_total != 0 && pending >= g->pending_total) {
+		if (same != 0 || oldest == NULL) {
+			g->drops[ENETGO_DROP_PENDING_TOTAL]++;
+			return 1;
+		}
+		/* A newcomer takes the place of the longest-waiting handshake. */
+		forget(g, (size_t)(oldest - host->peers));
+		enet_peer_reset(oldest);
+		g->pending_evicted++;
+		if (first_free == NULL || oldest < first_free)
+			first_free = oldest;
+	}
+	if (first_free != NULL) {
+		/* ENet gives the connection the first free slot. */
+		size_t i = (size_t)(first_free - host->peers);
+		if (i < g->npeers) {
+			forget(g, i);
+			g->peers[i].pending_since = host->serviceTime;
+		}
+	}
+	return 0;
+}
+
+/* Reliable sequence numbers this far ahead of a channel's (7 windows of
+ * 4096) up to half the sequence space further are beyond anything ENet
+ * buffers; behind that they are resends of old commands, which ENet
+ * acknowledges. */
+#define SEQUENCE_AHEAD (7 * ENET_PEER_RELIABLE_WINDOW_SIZE)
+#define SEQUENCE_BEHIND 0xC000
+
+static int far_ahead(const ENetChannel *ch, uint16_t seq)
+{
+	uint16_t d = (uint16_t)(seq - ch->incomingReliableSequenceNumber);
+	return d >= SEQUENCE_AHEAD && d < SEQUENCE_BEHIND;
+}
+
+/* fragment_ok checks a fragment's fields against how an ENet sender
+ * splits a packet: every fragment but the last carries the same length,
+ * fragmentCount of them cover totalLength, offsets follow the numbers. */
+static int fragment_reason(uint32_t length, uint32_t count, uint32_t number, uint32_t total,
+                           uint32_t offset, size_t max_packet)
+{
+	if (total > max_packet || length > max_packet)
+		return ENETGO_DROP_OVERSIZE;
+	if (length == 0 || count == 0 || number >= count || count > total || offset >= total ||
+	    length > total - offset)
+		return ENETGO_DROP_FRAGMENT;
+	if (number + 1 < count) {
+		/* not the last: the count follows from this fragment's length */
+		if (((uint64_t)total + length - 1) / length != count ||
+		    (uint64_t)number * length != offset)
+			return ENETGO_DROP_FRAGMENT;
+	} else if ((uint64_t)offset + length != total) {
+		return ENETGO_DROP_FRAGMENT;
+	}
+	return -1;
+}
+
+int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, size_t len,
+                         uint32_t ip, uint16_t port)
+{
+	if (len < 2)
+		return 0; /* ENet ignores it */
+	uint16_t word = be16(data);
+	uint16_t flags = word & ENET_PROTOCOL_HEADER_FLAG_MASK;
+	uint16_t session = (word & ENET_PROTOCOL_HEADER_SESSION_MASK) >> ENET_PROTOCOL_HEADER_SESSION_SHIFT;
+	uint16_t peer_id = word & ~(ENET_PROTOCOL_HEADER_FLAG_MASK | ENET_PROTOCOL_HEADER_SESSION_MASK);
+	size_t header = (flags & ENET_PROTOCOL_HEADER_FLAG_SENT_TIME) ? 4 : 2;
+	if (host->checksum != NULL)
+		header += 4;
+	if (len < header)
+		return 0;
+	ENetPeer *peer = NULL;
+	if (peer_id != ENET_PROTOCOL_MAXIMUM_PEER_ID) {
+		if (peer_id >= host->peerCount)
+			return 0;
+		peer = &host->peers[peer_id];
+		if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE ||
+		    ((peer->address.host != ip || peer->address.port != port) &&
+		     peer->address.host != ENET_HOST_BROADCAST) ||
+		    (peer->outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID &&
+		     session != peer->incomingSessionID))
+			return 0; /* ENet ignores it */
+	}
+	const uint8_t *cmd = data + header;
+	size_t left = len - header;
+	if (flags & ENET_PROTOCOL_HEADER_FLAG_COMPRESSED) {
+		if (host->compressor.context == NULL || host->compressor.decompress == NULL)
+			return 0;
+		size_t n = host->compressor.decompress(host->compressor.context, cmd, left, g->scratch,
+		                                       sizeof g->scratch - header);
+		if (n == 0 || n > sizeof g->scratch - header)
+			return 0; /* ENet drops it too */
+		cmd = g->scratch;
+		left = n;
+	}
+	uint64_t cost = 0;
+	int reason = -1;
+	while (left > 0 && reason < 0) {
+		if (left < sizeof(ENetProtocolCommandHeader)) {
+			reason = ENETGO_DROP_MALFORMED;
+			break;
+		}
+		uint8_t number = cmd[0] & ENET_PROTOCOL_COMMAND_MASK;
+		if (number == ENET_PROTOCOL_COMMAND_NONE || number >= ENET_PROTOCOL_COMMAND_COUNT) {
+			reason = ENETGO_DROP_MALFORMED;
+			break;
+		}
+		size_t size = enet_protocol_command_size(number);
+		if (left < size) {
+			reason = ENETGO_DROP_MALFORMED;
+			break;
+		}
+		if (peer == NULL) {
+			/* ENet acts on a CONNECT only, and stops at anything else. */
+			if (number != ENET_PROTOCOL_COMMAND_CONNECT)
+				break;
+			uint32_t connect_id; /* compared raw, as ENet stores it */
+			memcpy(&connect_id, cmd + offsetof(ENetProtocolConnect, connectID), sizeof connect_id);
+			if (admit(g, host, ip, port, connect_id))
+				return 1;
+			cmd += size;
+			left -= size;
+			continue;
+		}
+		uint8_t channel_id = cmd[1];
+		uint16_t seq = be16(cmd + 2);
+		size_t payload = 0;
+		ENetChannel *ch = NULL;
+		if (connected(peer) && channel_id < peer->channelCount && peer->channels != NULL)
+			ch = &peer->channels[channel_id];
+		switch (number) {
+		case ENET_PROTOCOL_COMMAND_SEND_RELIABLE:
+			payload = be16(cmd + offsetof(ENetProtocolSendReliable, dataLength));
+			if (ch != NULL && far_ahead(ch, seq))
+				reason = ENETGO_DROP_SEQUENCE;
+			cost += new_command_cost(payload, 0);
+			break;
+		case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE:
+			payload = be16(cmd + offsetof(ENetProtocolSendUnreliable, dataLength));
+			if (ch != NULL && far_ahead(ch, seq))
+				reason = ENETGO_DROP_SEQUENCE;
+			cost += new_command_cost(payload, 0);
+			break;
+		case ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED:
+			payload = be16(cmd + offsetof(ENetProtocolSendUnsequenced, dataLength));
+			cost += new_command_cost(payload, 0);
+			break;
+		case ENET_PROTOCOL_COMMAND_SEND_FRAGMENT:
+		case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE_FRAGMENT: {
+			const uint8_t *f = cmd;
+			uint16_t start = be16(f + offsetof(ENetProtocolSendFragment, startSequenceNumber));
+			payload = be16(f + offsetof(ENetProtocolSendFragment, dataLength));
+			uint32_t count = be32(f + offsetof(ENetProtocolSendFragment, fragmentCount));
+			uint32_t fnum = be32(f + offsetof(ENetProtocolSendFragment, fragmentNumber));
+			uint32_t total = be32(f + offsetof(ENetProtocolSendFragment, totalLength));
+			uint32_t offset = be32(f + offsetof(ENetProtocolSendFragment, fragmentOffset));
+			reason = fragment_reason((uint32_t)payload, count, fnum, total, offset,
+			                         host->maximumPacketSize);
+			uint16_t rseq = number == ENET_PROTOCOL_COMMAND_SEND_FRAGMENT ? start : seq;
+			if (reason < 0 && ch != NULL && far_ahead(ch, rseq))
+				reason = ENETGO_DROP_SEQUENCE;
+			size_t slot = (size_t)(peer - host->peers);
+			if (reason < 0 && slot < g->npeers) {
+				enetgo_guard_peer *gp = &g->peers[slot];
+				if (gp->frag_kind != number || gp->frag_channel != channel_id ||
+				    gp->frag_start != start) {
+					/* a new packet to assemble, as far as we can tell */
+					cost += new_command_cost(total, count);
+					gp->frag_kind = number;
+					gp->frag_channel = channel_id;
+					gp->frag_start = start;
+				}
+			}
+			break;
+		}
+		default:
+			break; /* fixed-size commands: nothing buffered */
+		}
+		cmd += size;
+		left -= size;
+		if (payload > left) {
+			reason = ENETGO_DROP_MALFORMED;
+			break;
+		}
+		if (payload > host->maximumPacketSize && reason < 0)
+			reason = ENETGO_DROP_OVERSIZE;
+		cmd += payload;
+		left -= payload;
+	}
+	if (reason >= 0) {
+		g->drops[reason]++;
+		return 1;
+	}
+	if (peer != NULL && cost > 0 && connected(peer))
+		return charge(g, host, peer, cost);
+	return 0;
+}
