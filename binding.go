@@ -518,3 +518,6 @@ func hostGuardLimits(h cHost) guardLimits {
 		pendingPerAddr: int(h.guard.pending_per_addr), pendingTotal: int(h.guard.pending_total),
 		peerMemory: int64(h.guard.peer_limit), hostMemory: int64(h.guard.host_limit)}
 }
+
+// peerSession returns the session bits the peer's datagrams must carry.
+func peerSession(h cHost, slot int) uint8 { return uint8(peerPtr(h, slot).incomingSessionID) }
