@@ -30,6 +30,8 @@
  *    and an address may not take more than its share of a host that is
  *    half full.
  */
+#define _GNU_SOURCE
+#include <malloc.h>
 #include <string.h>
 #include <stdlib.h>
 #include "guard.h"
@@ -46,10 +48,20 @@ void enetgo_guard_enter(enetgo_guard *g, ENetHost *host)
 	current_host = host;
 }
 
-void enetgo_guard_leave(void)
+static void sweep(enetgo_guard *g, ENetHost *host);
+
+/* elapsed returns the milliseconds from then to now on ENet's wrapping
+ * clock. */
+static uint32_t elapsed(uint32_t now, uint32_t then) { return now - then; }
+
+void enetgo_guard_leave(enetgo_guard *g, ENetHost *host)
 {
 	current_guard = NULL;
 	current_host = NULL;
+	if (g == NULL || !g->enabled || elapsed(host->serviceTime, g->last_sweep) < 250)
+		return;
+	g->last_sweep = host->serviceTime;
+	sweep(g, host);
 }
 
 static int ENET_CALLBACK intercept(ENetHost *host, ENetEvent *event)
@@ -88,8 +100,10 @@ void enetgo_guard_free(ENetHost *host, enetgo_guard *g)
 		return;
 	if (host != NULL && host->intercept == intercept)
 		host->intercept = g->next;
-	if (current_guard == g)
-		enetgo_guard_leave();
+	if (current_guard == g) {
+		current_guard = NULL;
+		current_host = NULL;
+	}
 	enet_free(g->peers);
 	enet_free(g);
 }
@@ -155,6 +169,7 @@ static void forget(enetgo_guard *g, size_t slot)
  * for it (data 0) and resets it. */
 static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer)
 {
+	g->freed += g->peers[peer - host->peers].estimate;
 	forget(g, (size_t)(peer - host->peers));
 	g->peers_reset++;
 	if (!connected(peer)) {
@@ -167,6 +182,29 @@ static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer)
 	peer->eventData = 0;
 	enet_list_insert(enet_list_end(&host->dispatchQueue), &peer->dispatchList);
 	peer->flags |= ENET_PEER_FLAG_NEEDS_DISPATCH;
+}
+
+/* sweep cuts connected peers silent for ENETGO_GUARD_STALE_MS that hold
+ * more than ENETGO_GUARD_STALE_BYTES, and trims the heap after cuts that
+ * freed a megabyte or more. */
+static void sweep(enetgo_guard *g, ENetHost *host)
+{
+	for (size_t i = 0; i < g->npeers && i < host->peerCount; i++) {
+		ENetPeer *p = &host->peers[i];
+		enetgo_guard_peer *gp = &g->peers[i];
+		if (!connected(p) || gp->estimate <= ENETGO_GUARD_STALE_BYTES ||
+		    elapsed(host->serviceTime, gp->last_seen) < ENETGO_GUARD_STALE_MS)
+			continue;
+		uint64_t held = enetgo_guard_peer_held(p);
+		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
+		gp->estimate = held;
+		if (held > ENETGO_GUARD_STALE_BYTES)
+			cut(g, host, p);
+	}
+	if (g->freed >= (1 << 20)) {
+		g->freed = 0;
+		malloc_trim(0);
+	}
 }
 
 /* recount walks every connected peer; returns the host's total. */
@@ -364,6 +402,8 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
 		    (peer->outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID &&
 		     session != peer->incomingSessionID))
 			return 0; /* ENet ignores it */
+		if ((size_t)peer_id < g->npeers)
+			g->peers[peer_id].last_seen = host->serviceTime;
 	}
 	const uint8_t *cmd = data + header;
 	size_t left = len - header;

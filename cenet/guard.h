@@ -28,6 +28,7 @@ typedef struct {
 	uint64_t estimate;   /* bytes held at the last walk plus what was charged since */
 	uint64_t trigger;    /* walk again once estimate passes this */
 	uint32_t pending_since; /* service time the slot's CONNECT was let through */
+	uint32_t last_seen;     /* service time of the peer's last datagram */
 	uint16_t frag_channel;  /* channel and start sequence of the last fragment seen */
 	uint16_t frag_start;
 	uint8_t frag_kind;      /* 0 none, else the command number of that fragment */
@@ -43,6 +44,8 @@ typedef struct enetgo_guard {
 	uint64_t drops[ENETGO_DROP_REASONS];
 	uint64_t peers_reset;      /* peers disconnected for holding too much */
 	uint64_t pending_evicted;  /* pending peers reset to make room for a newcomer */
+	uint64_t freed;            /* bytes freed by cuts since the last malloc_trim */
+	uint32_t last_sweep;       /* service time of the last stale-peer sweep */
 	ENetInterceptCallback next; /* an intercept set before ours, chained */
 	size_t npeers;
 	enetgo_guard_peer *peers;
@@ -59,9 +62,19 @@ enetgo_guard *enetgo_guard_new(ENetHost *host);
 void enetgo_guard_free(ENetHost *host, enetgo_guard *g);
 
 /* enetgo_guard_enter makes the calling thread's intercepts use g until
- * enetgo_guard_leave: ENetHost has no user pointer to find it by. */
+ * enetgo_guard_leave: ENetHost has no user pointer to find it by. At most
+ * every 250 ms, leave also cuts peers that hold buffered commands but sent
+ * nothing for ENETGO_GUARD_STALE_MS, and gives memory that cuts freed back
+ * to the system (malloc_trim). */
 void enetgo_guard_enter(enetgo_guard *g, ENetHost *host);
-void enetgo_guard_leave(void);
+void enetgo_guard_leave(enetgo_guard *g, ENetHost *host);
+
+/* A peer that sent nothing for this long while holding more than
+ * ENETGO_GUARD_STALE_BYTES in buffered commands is cut: a live ENet peer
+ * sends at least a ping every 500 ms, and an attacker that stops leaves
+ * its buffers behind until ENet's timeout (up to 30 s). */
+#define ENETGO_GUARD_STALE_MS 2000
+#define ENETGO_GUARD_STALE_BYTES (64 * 1024)
 
 /* enetgo_guard_inspect checks one datagram from ip:port (network order,
  * as ENetAddress.host) as if ENet had just received it: 0 lets it through,

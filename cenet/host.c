@@ -180,7 +180,7 @@ int enetgo_service(enetgo_host *h, int io)
 	enetgo_io_begin(h);
 	enetgo_guard_enter(h->guard, h->host);
 	int n = service(h, io);
-	enetgo_guard_leave();
+	enetgo_guard_leave(h->guard, h->host);
 	enetgo_io_end(h);
 	return n;
 }
