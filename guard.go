@@ -4,6 +4,8 @@ package enet
 // (HostConfig's MaxPacketSize .. Unguarded); the checks themselves run in C
 // (cenet/guard.c) on every received datagram. See docs/hostile.md.
 
+import "time"
+
 // Defaults of the limits against hostile peers.
 const (
 	// DefaultMaxPacketSize is HostConfig.MaxPacketSize's default, ENet's
@@ -18,6 +20,8 @@ const (
 	// MaxPacketSize: the bookkeeping of a packet in assembly and a few
 	// small packets waiting beside it.
 	peerMemorySlack = 1 << 20
+	// DefaultCutBan is HostConfig.CutBan's default.
+	DefaultCutBan = 10 * time.Second
 	// hostMemorySlack is what HostMemoryLimit's default allows over
 	// PeerMemoryLimit: the other peers' traffic beside one large packet.
 	hostMemorySlack = 7 << 20
@@ -60,6 +64,9 @@ const (
 	// HostDroppedAddressLimit counts connection requests dropped because
 	// their address held PeersPerAddress peers.
 	HostDroppedAddressLimit
+	// HostDroppedBanned counts connection requests dropped because a peer
+	// of their address was cut for memory less than CutBan ago.
+	HostDroppedBanned
 	// HostPeersCut counts peers disconnected for holding more memory than
 	// PeerMemoryLimit, or the most when the host held more than
 	// HostMemoryLimit.
@@ -74,7 +81,7 @@ const (
 var DropReasons = []HostStatistic{
 	HostDroppedMalformed, HostDroppedFragment, HostDroppedOversize, HostDroppedSequence,
 	HostDroppedPeerMemory, HostDroppedHostMemory, HostDroppedPendingAddress,
-	HostDroppedPendingTotal, HostDroppedAddressShare, HostDroppedAddressLimit,
+	HostDroppedPendingTotal, HostDroppedAddressShare, HostDroppedAddressLimit, HostDroppedBanned,
 }
 
 // guardLimits is a HostConfig's resolved limits against hostile peers.
@@ -85,6 +92,7 @@ type guardLimits struct {
 	pendingPerAddr         int // 0: no limit
 	pendingTotal           int // 0: no limit
 	peerMemory, hostMemory int64
+	cutBan                 time.Duration // 0: none
 }
 
 // resolveGuard applies the defaults to cfg's limits and checks their
@@ -101,6 +109,8 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 		return g, opError(op, ErrInvalidParameter, "peers per address %d outside 0..%d", g.peersPerAddr, MaxPeers)
 	case cfg.PendingPerAddress < -1 || cfg.PendingLimit < -1:
 		return g, opError(op, ErrInvalidParameter, "pending limits %d/%d below -1", cfg.PendingPerAddress, cfg.PendingLimit)
+	case cfg.CutBan < -1 || cfg.CutBan > time.Hour:
+		return g, opError(op, ErrInvalidParameter, "cut ban %v outside -1ns..1h", cfg.CutBan)
 	case cfg.PeerMemoryLimit < -1 || cfg.HostMemoryLimit < -1:
 		return g, opError(op, ErrInvalidParameter, "memory limits %d/%d below -1", cfg.PeerMemoryLimit, cfg.HostMemoryLimit)
 	}
@@ -126,6 +136,12 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 	case -1:
 	default:
 		g.pendingTotal = cfg.PendingLimit
+	}
+	switch {
+	case cfg.CutBan == 0:
+		g.cutBan = DefaultCutBan
+	case cfg.CutBan > 0:
+		g.cutBan = max(cfg.CutBan, time.Millisecond)
 	}
 	switch cfg.PeerMemoryLimit {
 	case 0:

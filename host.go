@@ -150,7 +150,7 @@ type HostConfig struct {
 	// and packets being assembled from fragments, with ENet's
 	// bookkeeping of each. A peer found over it is disconnected (an
 	// EventDisconnect with data 0; HostPeersCut). The check is amortized:
-	// a peer can pass the limit by up to a quarter before it is found.
+	// a peer can pass the limit by up to an eighth before it is found.
 	// 0 means MaxPacketSize + 1 MiB, -1 no limit.
 	PeerMemoryLimit int
 	// HostMemoryLimit bounds the same bytes for all peers together: when
@@ -158,6 +158,14 @@ type HostConfig struct {
 	// is disconnected and, if that was the sender, the datagram dropped.
 	// 0 means PeerMemoryLimit + 7 MiB, -1 no limit.
 	HostMemoryLimit int
+	// CutBan is how long the IP address of a peer disconnected for its
+	// memory (PeerMemoryLimit, HostMemoryLimit) may not connect again,
+	// so an attacker cannot fill its budget again at once; up to an hour,
+	// 0 means DefaultCutBan (10 s), -1 no ban. A peer that falls silent
+	// for 2 s while holding over 64 KiB of buffered commands is
+	// disconnected too, without a ban (a live ENet peer pings every
+	// 500 ms).
+	CutBan time.Duration
 	// RefuseNewConnections starts the host refusing new incoming
 	// connections, as Host.RefuseNewConnections(true) does.
 	RefuseNewConnections bool

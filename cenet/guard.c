@@ -24,7 +24,10 @@
  *    passes and, whenever the estimate passes a trigger, recounted by
  *    walking the peer's queues. A peer over its budget is disconnected
  *    (the application gets a DISCONNECT event); a host over its budget
- *    disconnects the peer holding the most;
+ *    disconnects the peer holding the most; the address of a peer cut
+ *    this way may not connect again for a while (ban_ms), so an attacker
+ *    cannot refill the budget at once. A peer that went silent while
+ *    holding buffered commands is cut too (sweep);
  *  - connection pressure: incoming connections still in their handshake
  *    are bounded per address and in all (a newcomer evicts the oldest),
  *    and an address may not take more than its share of a host that is
@@ -37,7 +40,7 @@
 #include "guard.h"
 
 /* malloc's bookkeeping per block, counted with every allocation. */
-#define BLOCK_OVERHEAD 16
+#define BLOCK_OVERHEAD 32 /* malloc's chunk header and rounding, the pool's header */
 
 static __thread enetgo_guard *current_guard;
 static __thread ENetHost *current_host;
@@ -164,11 +167,48 @@ static void forget(enetgo_guard *g, size_t slot)
 	memset(gp, 0, sizeof *gp);
 }
 
+/* ban refuses connections from ip for g->ban_ms, in a small table: when
+ * it is full the entry that ends first is replaced. */
+static void ban(enetgo_guard *g, ENetHost *host, uint32_t ip)
+{
+	if (g->ban_ms == 0)
+		return;
+	enetgo_guard_ban *slot = &g->bans[0];
+	for (int i = 0; i < ENETGO_GUARD_BANS; i++) {
+		enetgo_guard_ban *b = &g->bans[i];
+		if (b->ip == ip || b->ip == 0) {
+			slot = b;
+			break;
+		}
+		if ((int32_t)(b->until - slot->until) < 0)
+			slot = b;
+	}
+	slot->ip = ip;
+	slot->until = host->serviceTime + g->ban_ms;
+	if (slot->until == 0)
+		slot->until = 1;
+}
+
+static int banned(enetgo_guard *g, ENetHost *host, uint32_t ip)
+{
+	for (int i = 0; i < ENETGO_GUARD_BANS; i++) {
+		enetgo_guard_ban *b = &g->bans[i];
+		if (b->ip != ip || b->ip == 0)
+			continue;
+		if ((int32_t)(b->until - host->serviceTime) > 0)
+			return 1;
+		b->ip = 0; /* over */
+	}
+	return 0;
+}
+
 /* cut disconnects a connected peer as ENet does when it times out: its
  * queues are freed now, and the next dispatch reports a DISCONNECT event
  * for it (data 0) and resets it. */
-static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer)
+static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer, int banish)
 {
+	if (banish)
+		ban(g, host, peer->address.host);
 	g->freed += g->peers[peer - host->peers].estimate;
 	forget(g, (size_t)(peer - host->peers));
 	g->peers_reset++;
@@ -199,7 +239,7 @@ static void sweep(enetgo_guard *g, ENetHost *host)
 		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
 		gp->estimate = held;
 		if (held > ENETGO_GUARD_STALE_BYTES)
-			cut(g, host, p);
+			cut(g, host, p, 0);
 	}
 	if (g->freed >= (1 << 20)) {
 		g->freed = 0;
@@ -244,13 +284,13 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
 		gp->estimate = held;
 		if (held + cost > g->peer_limit) {
-			cut(g, host, peer);
+			cut(g, host, peer, 1);
 			g->drops[ENETGO_DROP_PEER_MEMORY]++;
 			return 1;
 		}
-		/* Near the limit, walk again only after another quarter of it:
+		/* Near the limit, walk again only after another eighth of it:
 		 * the walks stay in proportion to what is charged. */
-		gp->trigger = max64(g->peer_limit, held + cost + g->peer_limit / 4);
+		gp->trigger = max64(g->peer_limit, held + cost + g->peer_limit / 8);
 	}
 	if (g->host_trigger == 0)
 		g->host_trigger = g->host_limit;
@@ -260,7 +300,7 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 		uint64_t total = recount(g, host, &top, &top_held);
 		if (total + cost > g->host_limit) {
 			if (top != NULL) {
-				cut(g, host, top);
+				cut(g, host, top, 1);
 				total -= top_held;
 			}
 			if (top == peer || total + cost > g->host_limit) {
@@ -268,7 +308,7 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 				return 1;
 			}
 		}
-		g->host_trigger = max64(g->host_limit, total + cost + g->host_limit / 4);
+		g->host_trigger = max64(g->host_limit, total + cost + g->host_limit / 8);
 	}
 	gp->estimate += cost;
 	g->host_estimate += cost;
@@ -302,6 +342,10 @@ static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, ui
 			return 0; /* a resend of a known request: ENet ignores it */
 		same++;
 		pending_same += is_pending;
+	}
+	if (banned(g, host, ip)) {
+		g->drops[ENETGO_DROP_BANNED]++;
+		return 1;
 	}
 	if (same >= host->duplicatePeers) {
 		g->drops[ENETGO_DROP_ADDRESS_LIMIT]++;

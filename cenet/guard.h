@@ -20,6 +20,7 @@ enum {
 	ENETGO_DROP_PENDING_TOTAL,  /* CONNECT while the pending peers are at their bound */
 	ENETGO_DROP_ADDRESS_SHARE,  /* CONNECT from an address over its share of a busy host */
 	ENETGO_DROP_ADDRESS_LIMIT,  /* CONNECT from an address at PeersPerAddress */
+	ENETGO_DROP_BANNED,         /* CONNECT from an address whose peer was cut lately */
 	ENETGO_DROP_REASONS
 };
 
@@ -34,12 +35,21 @@ typedef struct {
 	uint8_t frag_kind;      /* 0 none, else the command number of that fragment */
 } enetgo_guard_peer;
 
+/* Addresses whose peer was cut for memory, refused for a while. */
+#define ENETGO_GUARD_BANS 64
+typedef struct {
+	uint32_t ip;     /* network order; 0: free entry */
+	uint32_t until;  /* service time the ban ends */
+} enetgo_guard_ban;
+
 typedef struct enetgo_guard {
 	int enabled;               /* 0: every datagram goes to ENet unchecked */
 	uint64_t peer_limit;       /* bytes a peer may hold in buffered commands (0: no limit) */
 	uint64_t host_limit;       /* bytes all peers together may hold (0: no limit) */
 	uint32_t pending_per_addr; /* incoming connections not yet completed per address */
 	uint32_t pending_total;    /* and in all */
+	uint32_t ban_ms;           /* how long a cut peer's address may not connect (0: not at all) */
+	enetgo_guard_ban bans[ENETGO_GUARD_BANS];
 	uint64_t host_estimate, host_trigger;
 	uint64_t drops[ENETGO_DROP_REASONS];
 	uint64_t peers_reset;      /* peers disconnected for holding too much */
