@@ -40,7 +40,12 @@
 #include "guard.h"
 
 /* malloc's bookkeeping per block, counted with every allocation. */
-#define BLOCK_OVERHEAD 32 /* malloc's chunk header and rounding, the pool's header */
+/* What each block costs beyond its size: malloc's chunk header and
+ * rounding, the small-block cache's header (alloc.c), and a share of the
+ * acknowledgement ENet queues for each reliable command. Counting more
+ * than the truth only makes the budgets bind earlier for floods of tiny
+ * commands. */
+#define BLOCK_OVERHEAD 48
 
 static __thread enetgo_guard *current_guard;
 static __thread ENetHost *current_host;
@@ -225,13 +230,21 @@ static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer, int banish)
 }
 
 /* sweep cuts connected peers silent for ENETGO_GUARD_STALE_MS that hold
- * more than ENETGO_GUARD_STALE_BYTES, and trims the heap after cuts that
- * freed a megabyte or more. */
+ * more than ENETGO_GUARD_STALE_BYTES, and gives the heap back to the
+ * system (malloc_trim) once peers that went away freed 256 KiB or more:
+ * glibc keeps freed small blocks otherwise. */
 static void sweep(enetgo_guard *g, ENetHost *host)
 {
 	for (size_t i = 0; i < g->npeers && i < host->peerCount; i++) {
 		ENetPeer *p = &host->peers[i];
 		enetgo_guard_peer *gp = &g->peers[i];
+		if (!connected(p) && gp->estimate > 0) {
+			/* gone by ENet's own timeout or disconnect: what it held is
+			 * freed */
+			g->freed += gp->estimate;
+			forget(g, i);
+			continue;
+		}
 		if (!connected(p) || gp->estimate <= ENETGO_GUARD_STALE_BYTES ||
 		    elapsed(host->serviceTime, gp->last_seen) < ENETGO_GUARD_STALE_MS)
 			continue;
@@ -241,7 +254,7 @@ static void sweep(enetgo_guard *g, ENetHost *host)
 		if (held > ENETGO_GUARD_STALE_BYTES)
 			cut(g, host, p, 0);
 	}
-	if (g->freed >= (1 << 20)) {
+	if (g->freed >= (256 << 10)) {
 		g->freed = 0;
 		malloc_trim(0);
 	}
