@@ -471,6 +471,7 @@ func hostConfigureGuard(h cHost, g guardLimits) {
 	h.guard.enabled = cBool(g.enabled)
 	h.guard.pending_per_addr = C.uint32_t(g.pendingPerAddr)
 	h.guard.pending_total = C.uint32_t(g.pendingTotal)
+	h.guard.address_share = C.uint32_t(g.addressShare)
 	h.guard.peer_limit = C.uint64_t(g.peerMemory)
 	h.guard.host_limit = C.uint64_t(g.hostMemory)
 	h.guard.ban_ms = C.uint32_t(g.cutBan / time.Millisecond)
@@ -517,7 +518,8 @@ func hostGuardLimits(h cHost) guardLimits {
 	return guardLimits{enabled: h.guard.enabled != 0, maxPacket: int(h.host.maximumPacketSize),
 		maxWaiting: int(h.host.maximumWaitingData), peersPerAddr: int(h.host.duplicatePeers),
 		pendingPerAddr: int(h.guard.pending_per_addr), pendingTotal: int(h.guard.pending_total),
-		peerMemory: int64(h.guard.peer_limit), hostMemory: int64(h.guard.host_limit),
+		addressShare: int(h.guard.address_share),
+		peerMemory:   int64(h.guard.peer_limit), hostMemory: int64(h.guard.host_limit),
 		cutBan: time.Duration(h.guard.ban_ms) * time.Millisecond}
 }
 

@@ -91,6 +91,7 @@ type guardLimits struct {
 	peersPerAddr           int
 	pendingPerAddr         int // 0: no limit
 	pendingTotal           int // 0: no limit
+	addressShare           int // 0: no limit
 	peerMemory, hostMemory int64
 	cutBan                 time.Duration // 0: none
 }
@@ -105,6 +106,8 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 		return g, opError(op, ErrInvalidParameter, "max packet size %d outside 0..%d", g.maxPacket, maxMaxPacketSize)
 	case g.maxWaiting < 0:
 		return g, opError(op, ErrInvalidParameter, "max waiting data %d below 0", g.maxWaiting)
+	case cfg.AddressShare < -1 || cfg.AddressShare > MaxPeers:
+		return g, opError(op, ErrInvalidParameter, "address share %d outside -1..%d", cfg.AddressShare, MaxPeers)
 	case g.peersPerAddr < 0 || g.peersPerAddr > MaxPeers:
 		return g, opError(op, ErrInvalidParameter, "peers per address %d outside 0..%d", g.peersPerAddr, MaxPeers)
 	case cfg.PendingPerAddress < -1 || cfg.PendingLimit < -1:
@@ -129,6 +132,13 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 	case -1:
 	default:
 		g.pendingPerAddr = cfg.PendingPerAddress
+	}
+	switch cfg.AddressShare {
+	case 0:
+		g.addressShare = cfg.MaxPeers / 16
+	case -1:
+	default:
+		g.addressShare = cfg.AddressShare
 	}
 	switch cfg.PendingLimit {
 	case 0:

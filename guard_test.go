@@ -249,22 +249,22 @@ func TestGuardLimits(t *testing.T) {
 	got := hostGuardLimits(h.c)
 	h.mu.Unlock()
 	assert.Equal(t, guardLimits{enabled: true, maxPacket: 32 << 20, maxWaiting: 32 << 20,
-		peersPerAddr: 4095, pendingPerAddr: 2, pendingTotal: 16,
+		peersPerAddr: 4095, pendingPerAddr: 2, pendingTotal: 16, addressShare: 2,
 		peerMemory: 33 << 20, hostMemory: 40 << 20, cutBan: 10 * time.Second}, got)
 
 	h2 := newServer(t, HostConfig{MaxPeers: 4, MaxPacketSize: 1 << 20, MaxWaitingData: 2 << 20,
-		PeersPerAddress: 3, PendingPerAddress: -1, PendingLimit: -1, PeerMemoryLimit: -1,
+		PeersPerAddress: 3, PendingPerAddress: -1, PendingLimit: -1, PeerMemoryLimit: -1, AddressShare: 3,
 		HostMemoryLimit: 5 << 20, CutBan: -1, Unguarded: true})
 	h2.mu.Lock()
 	got = hostGuardLimits(h2.c)
 	h2.mu.Unlock()
 	assert.Equal(t, guardLimits{maxPacket: 1 << 20, maxWaiting: 2 << 20, peersPerAddr: 3,
-		hostMemory: 5 << 20}, got)
+		addressShare: 3, hostMemory: 5 << 20}, got)
 
 	for _, cfg := range []HostConfig{{MaxPacketSize: -1}, {MaxPacketSize: 1<<30 + 1},
 		{MaxWaitingData: -1}, {PeersPerAddress: 4096}, {PendingPerAddress: -2},
 		{PendingLimit: -2}, {PeerMemoryLimit: -2}, {HostMemoryLimit: -2}, {CutBan: -2},
-		{CutBan: 2 * time.Hour}} {
+		{CutBan: 2 * time.Hour}, {AddressShare: -2}, {AddressShare: 4096}} {
 		_, err := CreateHost(cfg)
 		assert.ErrorIs(t, err, ErrInvalidParameter, "%+v", cfg)
 	}

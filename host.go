@@ -132,10 +132,15 @@ type HostConfig struct {
 	MaxWaitingData int
 	// PeersPerAddress is the most peers, connected or connecting, one IP
 	// address may have (ENet's duplicatePeers), 1..4095; 0 means 4095,
-	// ENet's default. Independently of it, once a host of 16 or more
-	// slots is half full a further request from an address already
-	// holding 1/16 of the slots is dropped (HostDroppedAddressShare).
+	// ENet's default.
 	PeersPerAddress int
+	// AddressShare is the most peers one IP address may have once the
+	// host is at least half full, so that a few addresses cannot take
+	// every slot while others wait (HostDroppedAddressShare). 0 means
+	// MaxPeers/16, which is no limit below 16 slots; -1 no limit. Many
+	// clients behind one address (a LAN party behind a NAT, tests on
+	// loopback) need -1 or a larger share.
+	AddressShare int
 	// PendingPerAddress is the most incoming connections one IP address
 	// may have in their handshake at once (a half-open flood holds slots
 	// this way); 0 means DefaultPendingPerAddress (2), -1 no limit.

@@ -368,11 +368,10 @@ static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, ui
 		g->drops[ENETGO_DROP_PENDING_ADDRESS]++;
 		return 1;
 	}
-	/* On a host with 16 or more slots, once half are taken an address
-	 * may hold at most 1/16 of them, so one address (or a few) cannot
+	/* Once half the slots are taken an address may hold at most its
+	 * share of them (by default 1/16), so one address (or a few) cannot
 	 * take every slot while others wait. */
-	size_t share = host->peerCount / 16;
-	if (share > 0 && free_slots * 2 <= host->peerCount && same >= share) {
+	if (g->address_share > 0 && free_slots * 2 <= host->peerCount && same >= g->address_share) {
 		g->drops[ENETGO_DROP_ADDRESS_SHARE]++;
 		return 1;
 	}

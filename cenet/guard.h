@@ -48,6 +48,7 @@ typedef struct enetgo_guard {
 	uint64_t host_limit;       /* bytes all peers together may hold (0: no limit) */
 	uint32_t pending_per_addr; /* incoming connections not yet completed per address */
 	uint32_t pending_total;    /* and in all */
+	uint32_t address_share;    /* peers per address once half full (0: no limit) */
 	uint32_t ban_ms;           /* how long a cut peer's address may not connect (0: not at all) */
 	enetgo_guard_ban bans[ENETGO_GUARD_BANS];
 	uint64_t host_estimate, host_trigger;
