@@ -15,7 +15,7 @@ const (
 	// ENET_HOST_DEFAULT_MAXIMUM_WAITING_DATA.
 	DefaultMaxWaitingData = 32 << 20
 	// DefaultPendingPerAddress is HostConfig.PendingPerAddress's default.
-	DefaultPendingPerAddress = 2
+	DefaultPendingPerAddress = 4
 	// peerMemorySlack is what PeerMemoryLimit's default allows over
 	// MaxPacketSize: the bookkeeping of a packet in assembly and a few
 	// small packets waiting beside it.

@@ -249,7 +249,7 @@ func TestGuardLimits(t *testing.T) {
 	got := hostGuardLimits(h.c)
 	h.mu.Unlock()
 	assert.Equal(t, guardLimits{enabled: true, maxPacket: 32 << 20, maxWaiting: 32 << 20,
-		peersPerAddr: 4095, pendingPerAddr: 2, pendingTotal: 16, addressShare: 2,
+		peersPerAddr: 4095, pendingPerAddr: 4, pendingTotal: 16, addressShare: 2,
 		peerMemory: 33 << 20, hostMemory: 40 << 20, cutBan: 10 * time.Second}, got)
 
 	h2 := newServer(t, HostConfig{MaxPeers: 4, MaxPacketSize: 1 << 20, MaxWaitingData: 2 << 20,
@@ -316,5 +316,44 @@ func TestGuardHonestTraffic(t *testing.T) {
 	}, p.srv, p.cli)
 	for _, s := range append(DropReasons, HostPeersCut, HostPendingEvicted) {
 		assert.Zero(t, p.srv.Statistic(s), "%v", s)
+	}
+}
+
+// guardPair is a connected pair whose server has the inbound checks on or
+// off.
+func guardPair(b *testing.B, unguarded bool) *pair {
+	srv := newServer(b, HostConfig{Unguarded: unguarded})
+	cli := newClient(b, HostConfig{})
+	sp, cp := connect(b, srv, cli, 1, 0)
+	return &pair{t: b, srv: srv, cli: cli, sp: sp, cp: cp}
+}
+
+var guardModes = []struct {
+	name      string
+	unguarded bool
+}{{"guarded", false}, {"unguarded", true}}
+
+// BenchmarkGuardReceive is BenchmarkServiceQueued (the server's receive
+// path: ENet's parsing, the inbound checks, the drain) with the checks on
+// and off.
+func BenchmarkGuardReceive(b *testing.B) {
+	for _, m := range guardModes {
+		b.Run(m.name, func(b *testing.B) {
+			benchReceiveOn(b, guardPair(b, m.unguarded), func(h *Host, _ []byte) (Event, error) {
+				ev, err := h.Service(0)
+				if err == nil && ev.Type == EventReceive {
+					_, err = ev.Peer.Packet()
+				}
+				return ev, err
+			})
+		})
+	}
+}
+
+// BenchmarkGuardPingPong is BenchmarkPingPong with the server's checks on
+// and off.
+func BenchmarkGuardPingPong(b *testing.B) {
+	for _, m := range guardModes {
+		b.Run(m.name, func(b *testing.B) { benchPingPongOn(b, guardPair(b, m.unguarded)) })
 	}
 }

@@ -143,7 +143,7 @@ type HostConfig struct {
 	AddressShare int
 	// PendingPerAddress is the most incoming connections one IP address
 	// may have in their handshake at once (a half-open flood holds slots
-	// this way); 0 means DefaultPendingPerAddress (2), -1 no limit.
+	// this way); 0 means DefaultPendingPerAddress (4), -1 no limit.
 	PendingPerAddress int
 	// PendingLimit is the most incoming connections in their handshake at
 	// once, from all addresses: past it a request from an address with no
