@@ -55,7 +55,8 @@ const (
 	// their address already had PendingPerAddress handshakes under way.
 	HostDroppedPendingAddress
 	// HostDroppedPendingTotal counts connection requests dropped because
-	// PendingLimit handshakes were under way.
+	// PendingLimit handshakes were under way and no address had two or
+	// more of them beyond the requester's.
 	HostDroppedPendingTotal
 	// HostDroppedAddressShare counts connection requests dropped because
 	// the host was at least half full and their address held 1/16 of its
@@ -72,8 +73,8 @@ const (
 	// HostMemoryLimit.
 	HostPeersCut
 	// HostPendingEvicted counts handshakes abandoned to make room for a
-	// connection request from a new address while PendingLimit were under
-	// way.
+	// request from an address with fewer under way, while PendingLimit
+	// were.
 	HostPendingEvicted
 )
 

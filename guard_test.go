@@ -123,9 +123,9 @@ func (c *honestClient) rounds(n int, timeout time.Duration) int {
 // smallLimits are limits scaled down so each attack reaches them in a
 // fraction of a second.
 var smallLimits = HostConfig{MaxPeers: 32, MaxChannels: 255, MaxPacketSize: 256 << 10,
-	PeerMemoryLimit: 512 << 10, HostMemoryLimit: 1 << 20}
+	PeerMemoryLimit: 512 << 10, HostMemoryLimit: 1 << 20, PendingLimit: 12}
 
-// TestGuardAttacks runs every attack from two attacker addresses against a
+// TestGuardAttacks runs every attack from eight attacker addresses against a
 // guarded echo server and checks that the guard counted what it dropped,
 // that the memory held stayed within the host budget, that a connected
 // honest client kept every echo, and that a new honest client got in
@@ -141,13 +141,13 @@ func TestGuardAttacks(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 			defer cancel()
 			var wg sync.WaitGroup
-			for i := range 2 {
+			for i := range 8 {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					attack.Run(ctx, k, attack.Config{Server: r.addr,
 						Local: netip.AddrFrom4([4]byte{127, 0, 0, byte(2 + i)}),
-						Rate:  2000, MaxPacket: smallLimits.MaxPacketSize})
+						Rate:  500, MaxPacket: smallLimits.MaxPacketSize})
 				}()
 			}
 			var peak atomic.Uint64
@@ -196,7 +196,10 @@ func TestGuardAttacks(t *testing.T) {
 				assert.NotZero(t, r.srv.Statistic(HostDroppedPeerMemory)+r.srv.Statistic(HostDroppedHostMemory))
 			case attack.SlotExhaustion:
 				assert.NotZero(t, r.srv.Statistic(HostDroppedAddressShare))
-			case attack.HalfOpen, attack.ConnectFlood:
+			case attack.HalfOpen:
+				assert.NotZero(t, r.srv.Statistic(HostDroppedPendingTotal))
+				assert.Less(t, r.srv.Statistic(HostPendingEvicted), uint64(100), "no eviction churn")
+			case attack.ConnectFlood:
 				assert.NotZero(t, r.srv.Statistic(HostDroppedPendingAddress)+
 					r.srv.Statistic(HostDroppedAddressShare)+r.srv.Statistic(HostDroppedPendingTotal))
 			}
@@ -356,4 +359,70 @@ func BenchmarkGuardPingPong(b *testing.B) {
 	for _, m := range guardModes {
 		b.Run(m.name, func(b *testing.B) { benchPingPongOn(b, guardPair(b, m.unguarded)) })
 	}
+}
+
+// TestGuardCutAndBan floods one connection with out-of-order reliable
+// commands until it holds more than its budget, and checks that the
+// server cut it (an EventDisconnect, counted, its memory freed) and that
+// its address may not connect again while another address may.
+func TestGuardCutAndBan(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 8, MaxChannels: 4, PeerMemoryLimit: 64 << 10,
+		CutBan: time.Minute})
+	attacker := netip.AddrFrom4([4]byte{127, 0, 0, 2})
+	c, err := attack.Dial(attacker, r.addr, 4, 2*time.Second)
+	require.NoError(t, err)
+	defer c.Close()
+	pumpCond(t, 2*time.Second, func() bool { return r.connects.Load() == 1 })
+	// 1-byte reliable commands skipping sequence number 1: each about
+	// 300 bytes of ENet's memory, so 64 KiB is reached within 250.
+	for s := 2; s < 1000 && r.disconnects.Load() == 0; s += 100 {
+		var b []byte
+		for i := s; i < s+100; i++ {
+			b = enettest.AppendSendReliable(b, 0, uint16(i), []byte{'x'})
+		}
+		require.NoError(t, c.Send(b))
+		time.Sleep(5 * time.Millisecond)
+	}
+	pumpCond(t, 2*time.Second, func() bool { return r.disconnects.Load() == 1 })
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostPeersCut))
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostDroppedPeerMemory))
+	assert.Zero(t, held(r.srv))
+
+	_, err = attack.Dial(attacker, r.addr, 4, 300*time.Millisecond)
+	assert.ErrorIs(t, err, attack.ErrNoAnswer, "the cut peer's address is banned")
+	assert.NotZero(t, r.srv.Statistic(HostDroppedBanned))
+	other, err := attack.Dial(netip.AddrFrom4([4]byte{127, 0, 0, 3}), r.addr, 4, 2*time.Second)
+	require.NoError(t, err, "another address may connect")
+	other.Close()
+}
+
+// TestGuardPendingEviction fills the handshake bound and checks the
+// eviction rule: past PendingLimit a request replaces the oldest handshake
+// of an address with two or more under way beyond its own, and is dropped
+// when there is none; an honest newcomer gets in.
+func TestGuardPendingEviction(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 8, PendingLimit: 4, PendingPerAddress: 4})
+	send := func(from byte, id uint32) {
+		conn, err := attack.Listen(netip.AddrFrom4([4]byte{127, 0, 0, from}))
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = conn.WriteToUDPAddrPort(attack.ConnectRequest(id, 2), r.addr)
+		require.NoError(t, err)
+		time.Sleep(20 * time.Millisecond) // in this order
+	}
+	for id := range uint32(4) {
+		send(2, 10+id) // 127.0.0.2 holds all 4
+	}
+	send(3, 20) // 0 against 4: replaces the oldest of 127.0.0.2 (3 to 1)
+	send(3, 21) // 1 against 3: again (2 to 2)
+	send(3, 22) // 2 against 2: dropped
+	send(3, 23) // and again
+	pumpCond(t, 2*time.Second, func() bool {
+		return r.srv.Statistic(HostDroppedPendingTotal) == 2
+	})
+	assert.Equal(t, uint64(2), r.srv.Statistic(HostPendingEvicted))
+	c, err := dialHonest(t, r.addr, 3*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.rounds(3, 2*time.Second))
+	assert.Equal(t, uint64(3), r.srv.Statistic(HostPendingEvicted))
 }

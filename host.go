@@ -146,9 +146,12 @@ type HostConfig struct {
 	// this way); 0 means DefaultPendingPerAddress (4), -1 no limit.
 	PendingPerAddress int
 	// PendingLimit is the most incoming connections in their handshake at
-	// once, from all addresses: past it a request from an address with no
-	// peer evicts the oldest handshake, others are dropped. 0 means half
-	// of MaxPeers (at least 4), -1 no limit.
+	// once, from all addresses: past it a request replaces the oldest
+	// handshake of an address that has two or more under way beyond its
+	// own (HostPendingEvicted), or is dropped if none has: addresses end
+	// up with shares that differ by one at most, and a newcomer gets in
+	// unless more addresses than PendingLimit hold one handshake each.
+	// 0 means half of MaxPeers (at least 4), -1 no limit.
 	PendingLimit int
 	// PeerMemoryLimit is the most bytes a peer may hold in the host in
 	// received commands not yet delivered: packets received out of order

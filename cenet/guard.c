@@ -29,7 +29,9 @@
  *    cannot refill the budget at once. A peer that went silent while
  *    holding buffered commands is cut too (sweep);
  *  - connection pressure: incoming connections still in their handshake
- *    are bounded per address and in all (a newcomer evicts the oldest),
+ *    are bounded per address and in all (past that bound a request
+ *    replaces the oldest handshake of an address with two or more under
+ *    way beyond its own),
  *    and an address may not take more than its share of a host that is
  *    half full.
  */
@@ -328,12 +330,24 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 	return 0;
 }
 
+#define PENDING_BUCKETS 256
+
+static unsigned bucket(uint32_t ip)
+{
+	ip *= 0x9E3779B1u; /* Fibonacci hashing: the top bits mix every byte */
+	return ip >> 24;
+}
+
 /* admit applies the connection-pressure bounds to a CONNECT from ip:port
  * with the given connect ID. Returns 1 to drop it. */
 static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, uint32_t connect_id)
 {
 	size_t free_slots = 0, same = 0, pending_same = 0, pending = 0;
-	ENetPeer *first_free = NULL, *oldest = NULL;
+	ENetPeer *first_free = NULL;
+	/* Handshakes per address, counted in buckets of a small hash of the
+	 * address (a collision only makes two addresses share a count). */
+	uint16_t per_addr[PENDING_BUCKETS];
+	memset(per_addr, 0, sizeof per_addr);
 	for (ENetPeer *p = host->peers; p < &host->peers[host->peerCount]; p++) {
 		if (p->state == ENET_PEER_STATE_DISCONNECTED) {
 			free_slots++;
@@ -344,10 +358,7 @@ static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, ui
 		int is_pending = p->state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT;
 		if (is_pending) {
 			pending++;
-			size_t i = (size_t)(p - host->peers);
-			if (i < g->npeers && (oldest == NULL ||
-			    (int32_t)(g->peers[i].pending_since - g->peers[oldest - host->peers].pending_since) < 0))
-				oldest = p;
+			per_addr[bucket(p->address.host)]++;
 		}
 		if (p->state == ENET_PEER_STATE_CONNECTING || p->address.host != ip)
 			continue;
@@ -376,16 +387,32 @@ static int admit(enetgo_guard *g, ENetHost *host, uint32_t ip, uint16_t port, ui
 		return 1;
 	}
 	if (g->pending_total != 0 && pending >= g->pending_total) {
-		if (same != 0 || oldest == NULL) {
+		/* Full: the request takes the place of the oldest handshake of
+		 * an address with at least two more under way than its own, so
+		 * addresses end up with shares that differ by one at most (and
+		 * stay there: no churn), and a newcomer finds one to replace
+		 * unless every address holds a single handshake; otherwise it is
+		 * dropped. */
+		uint16_t mine = per_addr[bucket(ip)];
+		ENetPeer *victim = NULL;
+		for (ENetPeer *p = host->peers; p < &host->peers[host->peerCount]; p++) {
+			size_t i = (size_t)(p - host->peers);
+			if (p->state != ENET_PEER_STATE_ACKNOWLEDGING_CONNECT || i >= g->npeers ||
+			    per_addr[bucket(p->address.host)] < mine + 2)
+				continue;
+			if (victim == NULL ||
+			    (int32_t)(g->peers[i].pending_since - g->peers[victim - host->peers].pending_since) < 0)
+				victim = p;
+		}
+		if (victim == NULL) {
 			g->drops[ENETGO_DROP_PENDING_TOTAL]++;
 			return 1;
 		}
-		/* A newcomer takes the place of the longest-waiting handshake. */
-		forget(g, (size_t)(oldest - host->peers));
-		enet_peer_reset(oldest);
+		forget(g, (size_t)(victim - host->peers));
+		enet_peer_reset(victim);
 		g->pending_evicted++;
-		if (first_free == NULL || oldest < first_free)
-			first_free = oldest;
+		if (first_free == NULL || victim < first_free)
+			first_free = victim;
 	}
 	if (first_free != NULL) {
 		/* ENet gives the connection the first free slot. */
