@@ -23,6 +23,8 @@ type guardRig struct {
 	addr        netip.AddrPort
 	connects    atomic.Int64
 	disconnects atomic.Int64
+	received    atomic.Int64 // packets
+	lastLen     atomic.Int64 // length of the last packet received
 }
 
 func newGuardRig(t testing.TB, cfg HostConfig) *guardRig {
@@ -36,6 +38,8 @@ func newGuardRig(t testing.TB, cfg HostConfig) *guardRig {
 		case EventDisconnect:
 			r.disconnects.Add(1)
 		case EventReceive:
+			r.received.Add(1)
+			r.lastLen.Store(int64(len(ev.Packet)))
 			if len(ev.Packet) > 0 && ev.Packet[0] == 'E' {
 				ev.Peer.Send(ev.Channel, ev.Packet, FlagReliable)
 			}
@@ -425,4 +429,54 @@ func TestGuardPendingEviction(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, c.rounds(3, 2*time.Second))
 	assert.Equal(t, uint64(3), r.srv.Statistic(HostPendingEvicted))
+}
+
+// TestGuardDropReasons sends one crafted datagram per check from a
+// connected raw client and checks that each is dropped under its reason,
+// while a well-formed one goes through.
+func TestGuardDropReasons(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 4, MaxChannels: 2, MaxPacketSize: 64 << 10})
+	c, err := attack.Dial(netip.AddrFrom4([4]byte{127, 0, 0, 2}), r.addr, 2, 2*time.Second)
+	require.NoError(t, err)
+	defer c.Close()
+	frag := func(count, number, total, offset uint32, data []byte) []byte {
+		return enettest.AppendFragment(nil, enettest.Fragment{ReliableSeq: 1, StartSeq: 1,
+			FragmentCount: count, FragmentNum: number, TotalLength: total, Offset: offset, Data: data})
+	}
+	data := make([]byte, 1000)
+	cases := []struct {
+		name   string
+		cmds   []byte
+		reason HostStatistic
+	}{
+		{"truncated command", []byte{enettest.CmdSendReliable | enettest.FlagAcknowledge, 0}, HostDroppedMalformed},
+		{"unknown command", []byte{13, 0, 0, 1}, HostDroppedMalformed},
+		{"payload past the end", enettest.AppendSendReliable(nil, 0, 1, data)[:500], HostDroppedMalformed},
+		{"zero-length fragment", frag(2, 0, 10, 0, nil), HostDroppedFragment},
+		{"more fragments than bytes", frag(enettest.MaximumFragmentCount, 1, 1, 0, data[:1]), HostDroppedFragment},
+		{"count not from the length", frag(50, 0, 3000, 0, data), HostDroppedFragment},
+		{"offset not from the number", frag(3, 1, 3000, 999, data), HostDroppedFragment},
+		{"last fragment short of the end", frag(3, 2, 3000, 1500, data), HostDroppedFragment},
+		{"total over MaxPacketSize", frag(100, 0, 100000, 0, data), HostDroppedOversize},
+		{"sequence far ahead", enettest.AppendSendReliable(nil, 0, 30000, data[:1]), HostDroppedSequence},
+	}
+	for _, tc := range cases {
+		before := r.srv.Statistic(tc.reason)
+		require.NoError(t, c.Send(tc.cmds))
+		pumpCond(t, 2*time.Second, func() bool { return r.srv.Statistic(tc.reason) == before+1 })
+	}
+	// Every reason counted exactly its own datagrams.
+	want := map[HostStatistic]uint64{}
+	for _, tc := range cases {
+		want[tc.reason]++
+	}
+	for _, s := range DropReasons {
+		assert.Equal(t, want[s], r.srv.Statistic(s), "%v", s)
+	}
+	// A consistent fragmented packet still arrives: 3 × 1000 bytes.
+	require.NoError(t, c.Send(append(append(frag(3, 0, 3000, 0, data), frag(3, 1, 3000, 1000, data)...),
+		frag(3, 2, 3000, 2000, data)...)))
+	pumpCond(t, 2*time.Second, func() bool { return r.received.Load() == 1 })
+	assert.Equal(t, int64(3000), r.lastLen.Load())
+	assert.Equal(t, want[HostDroppedFragment], r.srv.Statistic(HostDroppedFragment))
 }
