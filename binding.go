@@ -473,6 +473,7 @@ func hostConfigureGuard(h cHost, g guardLimits) {
 	h.guard.pending_total = C.uint32_t(g.pendingTotal)
 	h.guard.address_share = C.uint32_t(g.addressShare)
 	h.guard.peer_limit = C.uint64_t(g.peerMemory)
+	h.guard.command_limit = C.uint32_t(g.peerCommands)
 	h.guard.host_limit = C.uint64_t(g.hostMemory)
 	h.guard.ban_ms = C.uint32_t(g.cutBan / time.Millisecond)
 }
@@ -510,7 +511,7 @@ func guardInspect(h cHost, data []byte, addr netip.AddrPort) bool {
 // peerHeld returns the bytes the guard reckons the peer in slot holds in
 // buffered incoming commands.
 func peerHeld(h cHost, slot int) uint64 {
-	return uint64(C.enetgo_guard_peer_held(peerPtr(h, slot)))
+	return uint64(C.enetgo_guard_peer_held(peerPtr(h, slot), nil))
 }
 
 // hostGuardLimits reads back the limits in force, for tests.
@@ -520,7 +521,8 @@ func hostGuardLimits(h cHost) guardLimits {
 		pendingPerAddr: int(h.guard.pending_per_addr), pendingTotal: int(h.guard.pending_total),
 		addressShare: int(h.guard.address_share),
 		peerMemory:   int64(h.guard.peer_limit), hostMemory: int64(h.guard.host_limit),
-		cutBan: time.Duration(h.guard.ban_ms) * time.Millisecond}
+		peerCommands: int(h.guard.command_limit),
+		cutBan:       time.Duration(h.guard.ban_ms) * time.Millisecond}
 }
 
 // peerSession returns the session bits the peer's datagrams must carry.

@@ -20,6 +20,8 @@ const (
 	// MaxPacketSize: the bookkeeping of a packet in assembly and a few
 	// small packets waiting beside it.
 	peerMemorySlack = 1 << 20
+	// DefaultPeerCommandLimit is HostConfig.PeerCommandLimit's default.
+	DefaultPeerCommandLimit = 8192
 	// DefaultCutBan is HostConfig.CutBan's default.
 	DefaultCutBan = 10 * time.Second
 	// hostMemorySlack is what HostMemoryLimit's default allows over
@@ -68,6 +70,10 @@ const (
 	// HostDroppedBanned counts connection requests dropped because a peer
 	// of their address was cut for memory less than CutBan ago.
 	HostDroppedBanned
+	// HostDroppedPeerCommands counts datagrams dropped because their peer
+	// had more than PeerCommandLimit commands waiting (the peer is
+	// disconnected too).
+	HostDroppedPeerCommands
 	// HostPeersCut counts peers disconnected for holding more memory than
 	// PeerMemoryLimit, or the most when the host held more than
 	// HostMemoryLimit.
@@ -83,6 +89,7 @@ var DropReasons = []HostStatistic{
 	HostDroppedMalformed, HostDroppedFragment, HostDroppedOversize, HostDroppedSequence,
 	HostDroppedPeerMemory, HostDroppedHostMemory, HostDroppedPendingAddress,
 	HostDroppedPendingTotal, HostDroppedAddressShare, HostDroppedAddressLimit, HostDroppedBanned,
+	HostDroppedPeerCommands,
 }
 
 // guardLimits is a HostConfig's resolved limits against hostile peers.
@@ -94,6 +101,7 @@ type guardLimits struct {
 	pendingTotal           int // 0: no limit
 	addressShare           int // 0: no limit
 	peerMemory, hostMemory int64
+	peerCommands           int           // 0: no limit
 	cutBan                 time.Duration // 0: none
 }
 
@@ -115,6 +123,8 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 		return g, opError(op, ErrInvalidParameter, "pending limits %d/%d below -1", cfg.PendingPerAddress, cfg.PendingLimit)
 	case cfg.CutBan < -1 || cfg.CutBan > time.Hour:
 		return g, opError(op, ErrInvalidParameter, "cut ban %v outside -1ns..1h", cfg.CutBan)
+	case cfg.PeerCommandLimit < -1 || cfg.PeerCommandLimit > 1<<30:
+		return g, opError(op, ErrInvalidParameter, "peer command limit %d outside -1..2^30", cfg.PeerCommandLimit)
 	case cfg.PeerMemoryLimit < -1 || cfg.HostMemoryLimit < -1:
 		return g, opError(op, ErrInvalidParameter, "memory limits %d/%d below -1", cfg.PeerMemoryLimit, cfg.HostMemoryLimit)
 	}
@@ -153,6 +163,13 @@ func resolveGuard(op string, cfg *HostConfig) (guardLimits, error) {
 		g.cutBan = DefaultCutBan
 	case cfg.CutBan > 0:
 		g.cutBan = max(cfg.CutBan, time.Millisecond)
+	}
+	switch cfg.PeerCommandLimit {
+	case 0:
+		g.peerCommands = DefaultPeerCommandLimit
+	case -1:
+	default:
+		g.peerCommands = cfg.PeerCommandLimit
 	}
 	switch cfg.PeerMemoryLimit {
 	case 0:

@@ -257,11 +257,12 @@ func TestGuardLimits(t *testing.T) {
 	h.mu.Unlock()
 	assert.Equal(t, guardLimits{enabled: true, maxPacket: 32 << 20, maxWaiting: 32 << 20,
 		peersPerAddr: 4095, pendingPerAddr: 4, pendingTotal: 16, addressShare: 2,
-		peerMemory: 33 << 20, hostMemory: 40 << 20, cutBan: 10 * time.Second}, got)
+		peerMemory: 33 << 20, hostMemory: 40 << 20, peerCommands: 8192, cutBan: 10 * time.Second}, got)
 
 	h2 := newServer(t, HostConfig{MaxPeers: 4, MaxPacketSize: 1 << 20, MaxWaitingData: 2 << 20,
 		PeersPerAddress: 3, PendingPerAddress: -1, PendingLimit: -1, PeerMemoryLimit: -1, AddressShare: 3,
-		HostMemoryLimit: 5 << 20, CutBan: -1, Unguarded: true})
+		PeerCommandLimit: -1,
+		HostMemoryLimit:  5 << 20, CutBan: -1, Unguarded: true})
 	h2.mu.Lock()
 	got = hostGuardLimits(h2.c)
 	h2.mu.Unlock()
@@ -271,7 +272,7 @@ func TestGuardLimits(t *testing.T) {
 	for _, cfg := range []HostConfig{{MaxPacketSize: -1}, {MaxPacketSize: 1<<30 + 1},
 		{MaxWaitingData: -1}, {PeersPerAddress: 4096}, {PendingPerAddress: -2},
 		{PendingLimit: -2}, {PeerMemoryLimit: -2}, {HostMemoryLimit: -2}, {CutBan: -2},
-		{CutBan: 2 * time.Hour}, {AddressShare: -2}, {AddressShare: 4096}} {
+		{CutBan: 2 * time.Hour}, {AddressShare: -2}, {AddressShare: 4096}, {PeerCommandLimit: -2}} {
 		_, err := CreateHost(cfg)
 		assert.ErrorIs(t, err, ErrInvalidParameter, "%+v", cfg)
 	}
@@ -479,4 +480,27 @@ func TestGuardDropReasons(t *testing.T) {
 	pumpCond(t, 2*time.Second, func() bool { return r.received.Load() == 1 })
 	assert.Equal(t, int64(3000), r.lastLen.Load())
 	assert.Equal(t, want[HostDroppedFragment], r.srv.Statistic(HostDroppedFragment))
+}
+
+// TestGuardCommandLimit floods a connection with 1-byte out-of-order
+// reliable packets under a small PeerCommandLimit and a default memory
+// budget: the command count, not the bytes, cuts it.
+func TestGuardCommandLimit(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 8, MaxChannels: 4, PeerCommandLimit: 500})
+	c, err := attack.Dial(netip.AddrFrom4([4]byte{127, 0, 0, 2}), r.addr, 4, 2*time.Second)
+	require.NoError(t, err)
+	defer c.Close()
+	pumpCond(t, 2*time.Second, func() bool { return r.connects.Load() == 1 })
+	for s := 2; s < 2000 && r.disconnects.Load() == 0; s += 100 {
+		var b []byte
+		for i := s; i < s+100; i++ {
+			b = enettest.AppendSendReliable(b, uint8(i%4), uint16(i), []byte{'x'})
+		}
+		require.NoError(t, c.Send(b))
+		time.Sleep(5 * time.Millisecond)
+	}
+	pumpCond(t, 2*time.Second, func() bool { return r.disconnects.Load() == 1 })
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostDroppedPeerCommands))
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostPeersCut))
+	assert.Zero(t, r.srv.Statistic(HostDroppedPeerMemory))
 }

@@ -161,13 +161,26 @@ type HostConfig struct {
 	// a peer can pass the limit by up to an eighth before it is found.
 	// 0 means MaxPacketSize + 1 MiB, -1 no limit.
 	PeerMemoryLimit int
+	// PeerCommandLimit is the most incoming commands a peer may have
+	// waiting in the host's channels: reliable packets received out of
+	// order, unreliable ones waiting for their reliable predecessor,
+	// packets in assembly (one each, whatever their fragments). Each costs
+	// ENet about 250 bytes of bookkeeping whatever its size, so a flood of
+	// 1-byte packets would otherwise hold PeerMemoryLimit/250 of them. A
+	// peer over it is disconnected as over PeerMemoryLimit
+	// (HostDroppedPeerCommands). An ENet sender keeps at most a few
+	// thousand reliable commands in flight per channel unless its packets
+	// are tiny and its rate very high. 0 means DefaultPeerCommandLimit
+	// (8192), -1 no limit.
+	PeerCommandLimit int
 	// HostMemoryLimit bounds the same bytes for all peers together: when
 	// a datagram would take the host past it, the peer holding the most
 	// is disconnected and, if that was the sender, the datagram dropped.
 	// 0 means PeerMemoryLimit + 7 MiB, -1 no limit.
 	HostMemoryLimit int
 	// CutBan is how long the IP address of a peer disconnected for its
-	// memory (PeerMemoryLimit, HostMemoryLimit) may not connect again,
+	// memory (PeerMemoryLimit, PeerCommandLimit, HostMemoryLimit) may not
+	// connect again,
 	// so an attacker cannot fill its budget again at once; up to an hour,
 	// 0 means DefaultCutBan (10 s), -1 no ban. A peer that falls silent
 	// for 2 s while holding over 64 KiB of buffered commands is

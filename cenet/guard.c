@@ -22,7 +22,9 @@
  *  - memory: what each peer holds in buffered incoming commands (out of
  *    order, incomplete fragments, not yet delivered) is estimated from what
  *    passes and, whenever the estimate passes a trigger, recounted by
- *    walking the peer's queues. A peer over its budget is disconnected
+ *    walking the peer's queues; so is the number of commands waiting in
+ *    its channels (out of order, or in assembly), which for 1-byte packets
+ *    costs ENet far more than their bytes. A peer over its budget is disconnected
  *    (the application gets a DISCONNECT event); a host over its budget
  *    disconnects the peer holding the most; the address of a peer cut
  *    this way may not connect again for a while (ban_ms), so an attacker
@@ -135,12 +137,13 @@ static uint64_t new_command_cost(uint64_t length, uint32_t fragments)
 	return c;
 }
 
-static uint64_t held_in(ENetList *list)
+static uint64_t held_in(ENetList *list, uint32_t *count)
 {
 	uint64_t n = 0;
 	for (ENetListIterator it = enet_list_begin(list); it != enet_list_end(list);
 	     it = enet_list_next(it)) {
 		ENetIncomingCommand *c = (ENetIncomingCommand *)it;
+		(*count)++;
 		n += sizeof *c + BLOCK_OVERHEAD;
 		if (c->fragments != NULL)
 			n += (uint64_t)(c->fragmentCount + 31) / 32 * 4 + BLOCK_OVERHEAD;
@@ -150,15 +153,18 @@ static uint64_t held_in(ENetList *list)
 	return n;
 }
 
-uint64_t enetgo_guard_peer_held(ENetPeer *peer)
+uint64_t enetgo_guard_peer_held(ENetPeer *peer, uint32_t *commands)
 {
-	uint64_t n = held_in(&peer->dispatchedCommands);
-	if (peer->channels == NULL)
-		return n;
-	for (size_t i = 0; i < peer->channelCount; i++) {
-		n += held_in(&peer->channels[i].incomingReliableCommands);
-		n += held_in(&peer->channels[i].incomingUnreliableCommands);
+	uint32_t ready = 0, waiting = 0;
+	uint64_t n = held_in(&peer->dispatchedCommands, &ready);
+	if (peer->channels != NULL) {
+		for (size_t i = 0; i < peer->channelCount; i++) {
+			n += held_in(&peer->channels[i].incomingReliableCommands, &waiting);
+			n += held_in(&peer->channels[i].incomingUnreliableCommands, &waiting);
+		}
 	}
+	if (commands != NULL)
+		*commands = waiting;
 	return n;
 }
 
@@ -250,7 +256,7 @@ static void sweep(enetgo_guard *g, ENetHost *host)
 		if (!connected(p) || gp->estimate <= ENETGO_GUARD_STALE_BYTES ||
 		    elapsed(host->serviceTime, gp->last_seen) < ENETGO_GUARD_STALE_MS)
 			continue;
-		uint64_t held = enetgo_guard_peer_held(p);
+		uint64_t held = enetgo_guard_peer_held(p, NULL);
 		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
 		gp->estimate = held;
 		if (held > ENETGO_GUARD_STALE_BYTES)
@@ -270,7 +276,7 @@ static uint64_t recount(enetgo_guard *g, ENetHost *host, ENetPeer **top, uint64_
 	*top_held = 0;
 	for (size_t i = 0; i < g->npeers && i < host->peerCount; i++) {
 		ENetPeer *p = &host->peers[i];
-		uint64_t held = connected(p) ? enetgo_guard_peer_held(p) : 0;
+		uint64_t held = connected(p) ? enetgo_guard_peer_held(p, NULL) : 0;
 		g->peers[i].estimate = held;
 		total += held;
 		if (held > *top_held) {
@@ -284,9 +290,10 @@ static uint64_t recount(enetgo_guard *g, ENetHost *host, ENetPeer **top, uint64_
 
 static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* charge accounts cost bytes the datagram may make ENet allocate for peer.
- * Returns 1 if the datagram must be dropped. */
-static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost)
+/* charge accounts cost bytes and commands new buffered commands the
+ * datagram may make ENet allocate for peer. Returns 1 if the datagram must
+ * be dropped. */
+static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost, uint32_t commands)
 {
 	size_t slot = (size_t)(peer - host->peers);
 	if (slot >= g->npeers)
@@ -294,18 +301,32 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 	enetgo_guard_peer *gp = &g->peers[slot];
 	if (gp->trigger == 0)
 		gp->trigger = g->peer_limit;
-	if (g->peer_limit != 0 && gp->estimate + cost > gp->trigger) {
-		uint64_t held = enetgo_guard_peer_held(peer);
+	if (gp->cmd_trigger == 0)
+		gp->cmd_trigger = g->command_limit;
+	if ((g->peer_limit != 0 && gp->estimate + cost > gp->trigger) ||
+	    (g->command_limit != 0 && gp->commands + commands > gp->cmd_trigger)) {
+		uint32_t waiting;
+		uint64_t held = enetgo_guard_peer_held(peer, &waiting);
 		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;
 		gp->estimate = held;
-		if (held + cost > g->peer_limit) {
+		gp->commands = waiting;
+		if (g->peer_limit != 0 && held + cost > g->peer_limit) {
 			cut(g, host, peer, 1);
 			g->drops[ENETGO_DROP_PEER_MEMORY]++;
 			return 1;
 		}
-		/* Near the limit, walk again only after another eighth of it:
+		if (g->command_limit != 0 && (uint64_t)waiting + commands > g->command_limit) {
+			cut(g, host, peer, 1);
+			g->drops[ENETGO_DROP_PEER_COMMANDS]++;
+			return 1;
+		}
+		/* Near a limit, walk again only after another eighth of it:
 		 * the walks stay in proportion to what is charged. */
-		gp->trigger = max64(g->peer_limit, held + cost + g->peer_limit / 8);
+		if (g->peer_limit != 0)
+			gp->trigger = max64(g->peer_limit, held + cost + g->peer_limit / 8);
+		if (g->command_limit != 0)
+			gp->cmd_trigger = (uint32_t)max64(g->command_limit,
+			                                  (uint64_t)waiting + commands + g->command_limit / 8);
 	}
 	if (g->host_trigger == 0)
 		g->host_trigger = g->host_limit;
@@ -326,6 +347,7 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 		g->host_trigger = max64(g->host_limit, total + cost + g->host_limit / 8);
 	}
 	gp->estimate += cost;
+	gp->commands += commands;
 	g->host_estimate += cost;
 	return 0;
 }
@@ -501,6 +523,7 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
 		left = n;
 	}
 	uint64_t cost = 0;
+	uint32_t commands = 0;
 	int reason = -1;
 	while (left > 0 && reason < 0) {
 		if (left < sizeof(ENetProtocolCommandHeader)) {
@@ -541,12 +564,14 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
 			if (ch != NULL && far_ahead(ch, seq))
 				reason = ENETGO_DROP_SEQUENCE;
 			cost += new_command_cost(payload, 0);
+			commands++;
 			break;
 		case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE:
 			payload = be16(cmd + offsetof(ENetProtocolSendUnreliable, dataLength));
 			if (ch != NULL && far_ahead(ch, seq))
 				reason = ENETGO_DROP_SEQUENCE;
 			cost += new_command_cost(payload, 0);
+			commands++;
 			break;
 		case ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED:
 			payload = be16(cmd + offsetof(ENetProtocolSendUnsequenced, dataLength));
@@ -573,6 +598,7 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
 				    gp->frag_start != start) {
 					/* a new packet to assemble, as far as we can tell */
 					cost += new_command_cost(total, count);
+					commands++;
 					gp->frag_kind = number;
 					gp->frag_channel = channel_id;
 					gp->frag_start = start;
@@ -599,6 +625,6 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
 		return 1;
 	}
 	if (peer != NULL && cost > 0 && connected(peer))
-		return charge(g, host, peer, cost);
+		return charge(g, host, peer, cost, commands);
 	return 0;
 }

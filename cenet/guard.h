@@ -21,6 +21,7 @@ enum {
 	ENETGO_DROP_ADDRESS_SHARE,  /* CONNECT from an address over its share of a busy host */
 	ENETGO_DROP_ADDRESS_LIMIT,  /* CONNECT from an address at PeersPerAddress */
 	ENETGO_DROP_BANNED,         /* CONNECT from an address whose peer was cut lately */
+	ENETGO_DROP_PEER_COMMANDS,  /* the sending peer has too many commands buffered */
 	ENETGO_DROP_REASONS
 };
 
@@ -28,6 +29,8 @@ enum {
 typedef struct {
 	uint64_t estimate;   /* bytes held at the last walk plus what was charged since */
 	uint64_t trigger;    /* walk again once estimate passes this */
+	uint32_t commands;   /* commands buffered in its channels at the last walk, plus charged since */
+	uint32_t cmd_trigger; /* walk again once commands passes this */
 	uint32_t pending_since; /* service time the slot's CONNECT was let through */
 	uint32_t last_seen;     /* service time of the peer's last datagram */
 	uint16_t frag_channel;  /* channel and start sequence of the last fragment seen */
@@ -45,6 +48,7 @@ typedef struct {
 typedef struct enetgo_guard {
 	int enabled;               /* 0: every datagram goes to ENet unchecked */
 	uint64_t peer_limit;       /* bytes a peer may hold in buffered commands (0: no limit) */
+	uint32_t command_limit;    /* commands a peer may have waiting in its channels (0: no limit) */
 	uint64_t host_limit;       /* bytes all peers together may hold (0: no limit) */
 	uint32_t pending_per_addr; /* incoming connections not yet completed per address */
 	uint32_t pending_total;    /* and in all */
@@ -95,7 +99,9 @@ int enetgo_guard_inspect(enetgo_guard *g, ENetHost *host, const uint8_t *data, s
                          uint32_t ip, uint16_t port);
 
 /* enetgo_guard_peer_held walks a peer's queues and returns the bytes its
- * buffered incoming commands hold, by the guard's reckoning. */
-uint64_t enetgo_guard_peer_held(ENetPeer *peer);
+ * buffered incoming commands hold, by the guard's reckoning; with commands
+ * non-NULL it also stores how many commands wait in its channels (out of
+ * order or in assembly, not those ready for delivery). */
+uint64_t enetgo_guard_peer_held(ENetPeer *peer, uint32_t *commands);
 
 #endif

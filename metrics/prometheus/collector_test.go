@@ -49,7 +49,7 @@ func TestCollectorLintAndCount(t *testing.T) {
 	problems, err := testutil.CollectAndLint(c)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
-	// 9 host metrics, 11 drop reasons, 2 guard counters and 9 per-peer
+	// 9 host metrics, one per drop reason, 2 guard counters and 9 per-peer
 	// metrics for the one peer.
 	assert.Equal(t, 9+len(enet.DropReasons)+2+9, testutil.CollectAndCount(c))
 
