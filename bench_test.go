@@ -93,7 +93,11 @@ func BenchmarkServiceQueued(b *testing.B) {
 }
 
 func benchReceive(b *testing.B, recv func(*Host, []byte) (Event, error)) {
-	p := newPair(b, 1)
+	benchReceiveOn(b, newPair(b, 1), recv)
+}
+
+// benchReceiveOn is benchReceive on the given pair.
+func benchReceiveOn(b *testing.B, p *pair, recv func(*Host, []byte) (Event, error)) {
 	buf := make([]byte, 2048)
 	const chunk = 64
 	b.ReportAllocs()
@@ -209,7 +213,11 @@ func BenchmarkStatistics(b *testing.B) {
 // reliable bytes, a server goroutine echoes them, the client receives the
 // echo. ns/op is the round-trip time over loopback, both sides in Go.
 func BenchmarkPingPong(b *testing.B) {
-	p := newPair(b, 1)
+	benchPingPongOn(b, newPair(b, 1))
+}
+
+// benchPingPongOn is BenchmarkPingPong on the given pair.
+func benchPingPongOn(b *testing.B, p *pair) {
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {

@@ -9,6 +9,7 @@ package enet
 #include "cenet/alloc.h"
 #include "cenet/host.h"
 #include "cenet/compress.h"
+#include "cenet/guard.h"
 
 // enetgo_peer_stat reads one statistic by switch, independently of the Go
 // field reads, so tests can compare the two.
@@ -334,6 +335,8 @@ func hostStat(h cHost, s HostStatistic, reset bool) uint64 {
 		}
 	case HostDecompressFailures:
 		v = uint64(C.enetgo_host_decompress_failures(h.host))
+	default:
+		v = guardStat(h, s, reset)
 	}
 	return v
 }
@@ -474,3 +477,70 @@ const (
 
 // hostBatched reports whether h got batched datagram I/O when created.
 func hostBatched(h cHost) bool { return h.io != nil }
+
+// Inbound checks (cenet/guard.c).
+
+// hostConfigureGuard sets ENet's limits and the guard's.
+func hostConfigureGuard(h cHost, g guardLimits) {
+	h.host.maximumPacketSize = C.size_t(g.maxPacket)
+	h.host.maximumWaitingData = C.size_t(g.maxWaiting)
+	h.host.duplicatePeers = C.size_t(g.peersPerAddr)
+	h.guard.enabled = cBool(g.enabled)
+	h.guard.pending_per_addr = C.uint32_t(g.pendingPerAddr)
+	h.guard.pending_total = C.uint32_t(g.pendingTotal)
+	h.guard.address_share = C.uint32_t(g.addressShare)
+	h.guard.peer_limit = C.uint64_t(g.peerMemory)
+	h.guard.command_limit = C.uint32_t(g.peerCommands)
+	h.guard.host_limit = C.uint64_t(g.hostMemory)
+	h.guard.ban_ms = C.uint32_t(g.cutBan / time.Millisecond)
+}
+
+// guardStat reads one of the guard's counters (HostDroppedMalformed on).
+func guardStat(h cHost, s HostStatistic, reset bool) uint64 {
+	g := h.guard
+	var p *C.uint64_t
+	switch {
+	case s >= HostDroppedMalformed && s < HostDroppedMalformed+C.ENETGO_DROP_REASONS:
+		p = &g.drops[s-HostDroppedMalformed]
+	case s == HostPeersCut:
+		p = &g.peers_reset
+	case s == HostPendingEvicted:
+		p = &g.pending_evicted
+	default:
+		return 0
+	}
+	v := uint64(*p)
+	if reset {
+		*p = 0
+	}
+	return v
+}
+
+// guardInspect runs the inbound checks on data as if ENet had received it
+// from addr, for tests and fuzzing: true means dropped.
+func guardInspect(h cHost, data []byte, addr netip.AddrPort) bool {
+	r := C.enetgo_guard_inspect(h.guard, h.host, bytesPtr(data), C.size_t(len(data)),
+		ipToC(addr.Addr()), C.enet_uint16(addr.Port()))
+	runtime.KeepAlive(data)
+	return r != 0
+}
+
+// peerHeld returns the bytes the guard reckons the peer in slot holds in
+// buffered incoming commands.
+func peerHeld(h cHost, slot int) uint64 {
+	return uint64(C.enetgo_guard_peer_held(peerPtr(h, slot), nil))
+}
+
+// hostGuardLimits reads back the limits in force, for tests.
+func hostGuardLimits(h cHost) guardLimits {
+	return guardLimits{enabled: h.guard.enabled != 0, maxPacket: int(h.host.maximumPacketSize),
+		maxWaiting: int(h.host.maximumWaitingData), peersPerAddr: int(h.host.duplicatePeers),
+		pendingPerAddr: int(h.guard.pending_per_addr), pendingTotal: int(h.guard.pending_total),
+		addressShare: int(h.guard.address_share),
+		peerMemory:   int64(h.guard.peer_limit), hostMemory: int64(h.guard.host_limit),
+		peerCommands: int(h.guard.command_limit),
+		cutBan:       time.Duration(h.guard.ban_ms) * time.Millisecond}
+}
+
+// peerSession returns the session bits the peer's datagrams must carry.
+func peerSession(h cHost, slot int) uint8 { return uint8(peerPtr(h, slot).incomingSessionID) }

@@ -197,9 +197,9 @@ func (p *Peer) Send(channel int, data []byte, flags PacketFlags) error {
 		p.h.mu.Unlock()
 		return opError(op, ErrFailed, "peer is %v, not STATE_CONNECTED", st)
 	}
-	if len(data) > maxPacketSize {
+	if len(data) > p.h.maxPacket {
 		p.h.mu.Unlock()
-		return opError(op, ErrFailed, "packet of %d bytes exceeds ENet's %d", len(data), maxPacketSize)
+		return opError(op, ErrFailed, "packet of %d bytes exceeds the host's maximum %d", len(data), p.h.maxPacket)
 	}
 	ok := p.h.queueSend(p.slot, channel, data, flags)
 	if ok {
@@ -215,7 +215,7 @@ func (p *Peer) Send(channel int, data []byte, flags PacketFlags) error {
 }
 
 // maxPacketSize is ENet's default host->maximumPacketSize.
-const maxPacketSize = 32 * 1024 * 1024
+const maxPacketSize = DefaultMaxPacketSize
 
 // PutPacket sends data reliably on channel 0; an empty data is a no-op, as
 // in Godot's PacketPeer.put_packet.

@@ -88,7 +88,7 @@ const (
 
 // HostStatistic selects a host counter, numbered as Godot's
 // ENetConnection.HostStatistic for 0..3. Values from 4 on are this
-// package's own counters.
+// package's own counters (8 on: the inbound checks of guard.go).
 type HostStatistic int
 
 // Host statistics.
@@ -124,6 +124,12 @@ var hostStatisticNames = [...]string{
 	"HOST_TOTAL_SENT_DATA", "HOST_TOTAL_SENT_PACKETS", "HOST_TOTAL_RECEIVED_DATA",
 	"HOST_TOTAL_RECEIVED_PACKETS", "HOST_SERVICE_ERRORS", "HOST_REFUSED_CONNECTIONS",
 	"HOST_DECOMPRESS_FAILURES", "HOST_SEND_FAILURES",
+	// guard.go
+	"HOST_DROPPED_MALFORMED", "HOST_DROPPED_FRAGMENT", "HOST_DROPPED_OVERSIZE",
+	"HOST_DROPPED_SEQUENCE", "HOST_DROPPED_PEER_MEMORY", "HOST_DROPPED_HOST_MEMORY",
+	"HOST_DROPPED_PENDING_ADDRESS", "HOST_DROPPED_PENDING_TOTAL", "HOST_DROPPED_ADDRESS_SHARE",
+	"HOST_DROPPED_ADDRESS_LIMIT", "HOST_DROPPED_BANNED", "HOST_DROPPED_PEER_COMMANDS",
+	"HOST_PEERS_CUT", "HOST_PENDING_EVICTED",
 }
 
 // String returns the statistic's name, such as "HOST_TOTAL_SENT_DATA".

@@ -14,6 +14,7 @@
 #endif
 #include "alloc.h"
 #include "host.h"
+#include "guard.h"
 
 static int64_t live_allocations;
 
@@ -146,6 +147,15 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		*err = 1;
 		return NULL;
 	}
+	h->guard = enetgo_guard_new(h->host);
+	if (h->guard == NULL) {
+		enet_host_destroy(h->host);
+		close(h->wake_fd);
+		enet_free(h->events);
+		enet_free(h);
+		*err = 3;
+		return NULL;
+	}
 	if (bind) {
 		ENetAddress addr;
 		addr.host = ip;
@@ -154,6 +164,7 @@ enetgo_host *enetgo_host_create(int bind, uint32_t ip, uint16_t port, int reusep
 		if ((reuseport && setsockopt(h->host->socket, SOL_SOCKET, SO_REUSEPORT, &one,
 		                             sizeof one) < 0) ||
 		    enet_socket_bind(h->host->socket, &addr) < 0) {
+			enetgo_guard_free(h->host, h->guard);
 			enet_host_destroy(h->host);
 			wake_close(h);
 			enet_free(h->events);
@@ -186,6 +197,7 @@ void enetgo_host_destroy(enetgo_host *h)
 	if (h == NULL)
 		return;
 	enetgo_free_batch(h);
+	enetgo_guard_free(h->host, h->guard);
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
 	wake_close(h);
@@ -232,7 +244,9 @@ static int service(enetgo_host *h, int io);
 int enetgo_service(enetgo_host *h, int io)
 {
 	enetgo_io_begin(h);
+	enetgo_guard_enter(h->guard, h->host);
 	int n = service(h, io);
+	enetgo_guard_leave(h->guard, h->host);
 	enetgo_io_end(h);
 	return n;
 }

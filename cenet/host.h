@@ -51,6 +51,7 @@ typedef struct {
 	int wake_fd;               /* eventfd (or a pipe's read end) that
 	                              interrupts enetgo_wait */
 	struct enetgo_io *io;      /* batched datagram I/O (batchio.c), or NULL */
+	struct enetgo_guard *guard; /* inbound checks (guard.c) */
 	int rx_pending;            /* after a service call: datagrams read from the
 	                              socket and not yet given to ENet (a wait must
 	                              not sleep) */

@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"encoding/json"
 	"expvar"
+	"net"
 	"strconv"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enetgo/enet"
+	"github.com/enetgo/enet/internal/attack"
 	"github.com/enetgo/enet/metrics"
 )
 
@@ -132,4 +134,28 @@ func TestPublishJSON(t *testing.T) {
 	}
 
 	assert.Panics(t, func() { metrics.Publish(name, srv) }, "duplicate names panic like expvar.Publish")
+}
+
+func TestSnapshotDropped(t *testing.T) {
+	srv, err := enet.CreateHostBound("127.0.0.1", 0, enet.HostConfig{PendingPerAddress: 1})
+	require.NoError(t, err)
+	defer srv.Destroy()
+	raw, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer raw.Close()
+	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: srv.LocalPort()}
+	for id := range uint32(3) { // three handshakes at once from one address
+		_, err := raw.WriteToUDP(attack.ConnectRequest(100+id, 2), to)
+		require.NoError(t, err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for srv.Statistic(enet.HostDroppedPendingAddress) < 2 && time.Now().Before(deadline) {
+		_, err := srv.Service(5 * time.Millisecond)
+		require.NoError(t, err)
+	}
+	s := metrics.Snapshot(srv)
+	assert.Equal(t, map[string]uint64{"pending_address": 2}, s.Dropped)
+	assert.Zero(t, s.PeersCut)
+	assert.Equal(t, "fragment", metrics.DropReason(enet.HostDroppedFragment))
+	assert.Equal(t, "peer_memory", metrics.DropReason(enet.HostDroppedPeerMemory))
 }

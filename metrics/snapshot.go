@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"strings"
+
 	"github.com/enetgo/enet"
 )
 
@@ -27,6 +29,15 @@ type HostSnapshot struct {
 	RefusedConnections uint64 `json:"refused_connections"`
 	// DecompressFailures is enet.HostDecompressFailures.
 	DecompressFailures uint64 `json:"decompress_failures"`
+	// Dropped counts received datagrams the inbound checks dropped, by
+	// reason: the enet.HostDropped* statistics keyed by DropReason, such
+	// as "fragment" or "peer_memory". Reasons with no drop are left out.
+	Dropped map[string]uint64 `json:"dropped,omitempty"`
+	// PeersCut is enet.HostPeersCut: peers disconnected for the memory
+	// they held.
+	PeersCut uint64 `json:"peers_cut"`
+	// PendingEvicted is enet.HostPendingEvicted.
+	PendingEvicted uint64 `json:"pending_evicted"`
 	// PeerCount is the number of active peers (connecting, connected or
 	// disconnecting): len(Peers).
 	PeerCount int `json:"peer_count"`
@@ -79,7 +90,17 @@ func Snapshot(h *enet.Host) HostSnapshot {
 		ServiceErrors:      h.Statistic(enet.HostServiceErrors),
 		RefusedConnections: h.Statistic(enet.HostRefusedConnections),
 		DecompressFailures: h.Statistic(enet.HostDecompressFailures),
+		PeersCut:           h.Statistic(enet.HostPeersCut),
+		PendingEvicted:     h.Statistic(enet.HostPendingEvicted),
 		Peers:              []PeerSnapshot{},
+	}
+	for _, r := range enet.DropReasons {
+		if v := h.Statistic(r); v > 0 {
+			if s.Dropped == nil {
+				s.Dropped = map[string]uint64{}
+			}
+			s.Dropped[DropReason(r)] = v
+		}
 	}
 	if a := h.LocalAddr(); a.IsValid() && a.Port() != 0 {
 		s.LocalAddr = a.String()
@@ -120,4 +141,11 @@ func SnapshotPeer(p *enet.Peer) PeerSnapshot {
 		ps.Address = a.String()
 	}
 	return ps
+}
+
+// DropReason names a HostDropped* statistic as HostSnapshot.Dropped keys
+// it: its name without "HOST_DROPPED_", in lower case ("fragment" for
+// enet.HostDroppedFragment).
+func DropReason(s enet.HostStatistic) string {
+	return strings.ToLower(strings.TrimPrefix(s.String(), "HOST_DROPPED_"))
 }

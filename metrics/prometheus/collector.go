@@ -35,6 +35,7 @@ type Collector struct {
 
 	sentBytes, sentDatagrams, receivedBytes, receivedDatagrams *prom.Desc
 	serviceErrors, refused, decompressFailures                 *prom.Desc
+	dropped, peersCut, pendingEvicted                          *prom.Desc
 	peers, connectedPeers                                      *prom.Desc
 
 	peerState, peerRTT, peerRTTVariance, peerLoss, peerThrottle *prom.Desc
@@ -54,8 +55,8 @@ func NewSnapshotCollector(snapshot func() metrics.HostSnapshot, opts Options) *C
 	if ns == "" {
 		ns = "enet"
 	}
-	host := func(name, help string) *prom.Desc {
-		return prom.NewDesc(prom.BuildFQName(ns, "host", name), help, nil, opts.ConstLabels)
+	host := func(name, help string, labels ...string) *prom.Desc {
+		return prom.NewDesc(prom.BuildFQName(ns, "host", name), help, labels, opts.ConstLabels)
 	}
 	peer := func(name, help string, labels ...string) *prom.Desc {
 		return prom.NewDesc(prom.BuildFQName(ns, "peer", name), help, append([]string{"peer"}, labels...), opts.ConstLabels)
@@ -71,6 +72,9 @@ func NewSnapshotCollector(snapshot func() metrics.HostSnapshot, opts Options) *C
 		serviceErrors:      host("service_errors_total", "Survived enet_host_service failures."),
 		refused:            host("refused_connections_total", "Incoming connections refused while refusing new connections."),
 		decompressFailures: host("decompress_failures_total", "Received datagrams dropped because decompression failed."),
+		dropped:            host("dropped_datagrams_total", "Received datagrams the inbound checks dropped, by reason (HOST_DROPPED_*).", "reason"),
+		peersCut:           host("peers_cut_total", "Peers disconnected for the memory they held (HOST_PEERS_CUT)."),
+		pendingEvicted:     host("pending_evicted_total", "Handshakes abandoned for a newcomer (HOST_PENDING_EVICTED)."),
 		peers:              host("peers", "Active peers: connecting, connected or disconnecting."),
 		connectedPeers:     host("connected_peers", "Peers in STATE_CONNECTED."),
 
@@ -89,7 +93,8 @@ func NewSnapshotCollector(snapshot func() metrics.HostSnapshot, opts Options) *C
 // Describe sends the descriptors of every metric.
 func (c *Collector) Describe(ch chan<- *prom.Desc) {
 	for _, d := range []*prom.Desc{c.sentBytes, c.sentDatagrams, c.receivedBytes, c.receivedDatagrams,
-		c.serviceErrors, c.refused, c.decompressFailures, c.peers, c.connectedPeers} {
+		c.serviceErrors, c.refused, c.decompressFailures, c.dropped, c.peersCut, c.pendingEvicted,
+		c.peers, c.connectedPeers} {
 		ch <- d
 	}
 	if c.noPeers {
@@ -117,6 +122,12 @@ func (c *Collector) Collect(ch chan<- prom.Metric) {
 	counter(c.serviceErrors, s.ServiceErrors)
 	counter(c.refused, s.RefusedConnections)
 	counter(c.decompressFailures, s.DecompressFailures)
+	for _, r := range enet.DropReasons {
+		name := metrics.DropReason(r)
+		counter(c.dropped, s.Dropped[name], name)
+	}
+	counter(c.peersCut, s.PeersCut)
+	counter(c.pendingEvicted, s.PendingEvicted)
 	gauge(c.peers, float64(s.PeerCount))
 	gauge(c.connectedPeers, float64(s.ConnectedPeers))
 	if c.noPeers {

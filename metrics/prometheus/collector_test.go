@@ -49,8 +49,9 @@ func TestCollectorLintAndCount(t *testing.T) {
 	problems, err := testutil.CollectAndLint(c)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
-	// 9 host metrics and 9 per-peer metrics for the one peer.
-	assert.Equal(t, 18, testutil.CollectAndCount(c))
+	// 9 host metrics, one per drop reason, 2 guard counters and 9 per-peer
+	// metrics for the one peer.
+	assert.Equal(t, 9+len(enet.DropReasons)+2+9, testutil.CollectAndCount(c))
 
 	reg := prom.NewPedanticRegistry()
 	require.NoError(t, reg.Register(c))
@@ -109,5 +110,5 @@ game_host_service_errors_total 0
 `
 	require.NoError(t, testutil.CollectAndCompare(c, strings.NewReader(want),
 		"game_host_decompress_failures_total", "game_host_peers", "game_host_refused_connections_total", "game_host_service_errors_total"))
-	assert.Equal(t, 9, testutil.CollectAndCount(c), "no per-peer metrics")
+	assert.Equal(t, 9+len(enet.DropReasons)+2, testutil.CollectAndCount(c), "no per-peer metrics")
 }
