@@ -11,7 +11,7 @@ package enet
 // Both also check that a compression mismatch never completes a connection,
 // and log the wire bytes of the same batch of packets in every mode.
 //
-// The Godot 3 framing is done by hand here (facts §5.3): every data packet
+// The Godot 3 framing is done by hand here (docs/multiplayer.md): every data packet
 // starts with [source u32 LE][target i32 LE]; RELIABLE goes on channel 1 with
 // FlagReliable, UNRELIABLE on channel 2 unsequenced, UNRELIABLE_ORDERED on
 // channel 2 with flags 0, and an unreliable packet larger than the MTU as

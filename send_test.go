@@ -20,7 +20,7 @@ func TestSendFlagsAndChannels(t *testing.T) {
 		channel int
 		data    []byte
 		flags   PacketFlags
-		want    PacketFlags // flags ENet reports on receive (facts §1.2)
+		want    PacketFlags // flags ENet reports on receive (docs/seed-api.md)
 	}{
 		{"reliable", 0, []byte("r"), FlagReliable, FlagReliable},
 		{"unsequenced", 1, []byte("u"), FlagUnsequenced, FlagUnsequenced},

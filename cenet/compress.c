@@ -1,5 +1,5 @@
 /* Godot-compatible ENet compressors (see compress.h). Written for this
- * project from the behaviour described in shared/godot-enet-facts.md §3:
+ * project from the behaviour described in docs/compression.md:
  *
  *  - compress: concatenate ENet's buffers (up to inLimit bytes), compress the
  *    whole as Godot's Compression::compress would, return 0 if that fails or

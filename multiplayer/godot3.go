@@ -6,7 +6,7 @@ import (
 	"github.com/enetgo/enet"
 )
 
-// godot3 is Godot 3's NetworkedMultiplayerENet (facts §5.3, §7; see
+// godot3 is Godot 3's NetworkedMultiplayerENet (see
 // docs/multiplayer.md): an 8-byte [source u32][target i32] header on every
 // data packet, system messages on ENet channel 0, and the server relays by
 // the header's target.

@@ -8,7 +8,7 @@ import (
 )
 
 // godot4 is Godot 4's ENetMultiplayerPeer with SceneMultiplayer's SYS layer
-// (facts §5.1, §5.2; see docs/multiplayer.md): no header, reliable traffic
+// (see docs/multiplayer.md): no header, reliable traffic
 // on ENet channel 0, unreliable on 1, custom channel N on N+1, and peer
 // lists, relaying and authentication as [7][cmd][peer i32] SYS packets.
 type godot4 struct{}

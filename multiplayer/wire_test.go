@@ -17,7 +17,7 @@ func (r *rawHost) recvPacket(t *testing.T) (channel int, flags enet.PacketFlags,
 }
 
 // TestGodot4ServerBytes checks the exact SceneMultiplayer bytes our Godot4
-// server sends a raw client (facts §5.2).
+// server sends a raw client (docs/multiplayer.md).
 func TestGodot4ServerBytes(t *testing.T) {
 	s := newServer(t, Godot4, ServerConfig{})
 	r := newRawHost(t, false, 1, 0)
@@ -155,7 +155,7 @@ func TestGodot4ClientBytes(t *testing.T) {
 }
 
 // TestGodot3ServerBytes checks the exact NetworkedMultiplayerENet bytes our
-// Godot3 server sends a raw client (facts §5.3).
+// Godot3 server sends a raw client (docs/multiplayer.md).
 func TestGodot3ServerBytes(t *testing.T) {
 	s := newServer(t, Godot3, ServerConfig{})
 	r := newRawHost(t, false, 1, 0)
