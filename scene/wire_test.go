@@ -49,7 +49,7 @@ func TestChecksumAndIDs(t *testing.T) {
 	assert.Equal(t, md5hex("anodenodecfgAlphabbetazetaé"), o.Checksum())
 }
 
-// TestGodot4Vectors checks the facts' G4-a..G4-c vectors: the first call
+// TestGodot4Vectors checks byte vectors derived from Godot 4's sources (docs/rpc.md): the first call
 // (SIMPLIFY_PATH then the full-path form), CONFIRM_PATH in both forms,
 // the call after confirmation and the argument shapes.
 func TestGodot4Vectors(t *testing.T) {
@@ -120,7 +120,7 @@ func TestGodot4Receive(t *testing.T) {
 	}
 }
 
-// TestGodot3Vectors checks the facts' G3-a and G3-b vectors (the 8-byte
+// TestGodot3Vectors checks byte vectors derived from Godot 3's sources (docs/rpc.md; the 8-byte
 // transport header is the multiplayer package's).
 func TestGodot3Vectors(t *testing.T) {
 	ft := &fakeTransport{d: multiplayer.Godot3, id: 1234567890, peers: []int32{1}}

@@ -20,7 +20,7 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
-// TestFactsExamples checks the byte examples from the facts file, §6.
+// TestFactsExamples checks byte examples derived from Godot's encoder (docs/variant.md).
 func TestFactsExamples(t *testing.T) {
 	cases := []struct {
 		name string
