@@ -14,6 +14,7 @@
 #endif
 #include "alloc.h"
 #include "host.h"
+#include "addr6.h"
 
 static int64_t live_allocations;
 
@@ -186,6 +187,7 @@ void enetgo_host_destroy(enetgo_host *h)
 	if (h == NULL)
 		return;
 	enetgo_free_batch(h);
+	enetgo_a6_free(h); /* unregistered before its descriptor closes */
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
 	wake_close(h);
