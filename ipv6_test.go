@@ -1,10 +1,15 @@
 package enet
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,4 +248,256 @@ func TestDualStackMixedClients(t *testing.T) {
 		}
 		return gone == len(clients)
 	}, hosts...)
+}
+
+// TestDualStackManyEndpointsReconnect connects many clients from ::1 (one
+// IPv6 address, many ports: distinct endpoints, distinct ENet peers), lets
+// half of them leave and come back from new ports, and checks every
+// server peer keeps its own address and traffic.
+func TestDualStackManyEndpointsReconnect(t *testing.T) {
+	requireIPv6(t)
+	const n = 10
+	srv, err := CreateHostBound("::", 0, HostConfig{MaxPeers: 2 * n})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Destroy() })
+	round := func(clis []*Host) map[*Host]*Peer {
+		srvPeers := map[uint32]*Peer{}
+		cps := map[*Host]*Peer{}
+		for i, c := range clis {
+			p, err := c.ConnectToHost("::1", srv.LocalPort(), 1, uint32(i))
+			require.NoError(t, err)
+			cps[c] = p
+		}
+		up := 0
+		pumpUntil(t, 5*time.Second, func(h *Host, ev Event) bool {
+			if ev.Type == EventConnect {
+				up++
+				if h == srv {
+					srvPeers[ev.Data] = ev.Peer
+				}
+			}
+			return up == 2*len(clis)
+		}, append([]*Host{srv}, clis...)...)
+		seen := map[netip.AddrPort]bool{}
+		for i, c := range clis {
+			sp := srvPeers[uint32(i)]
+			require.NotNil(t, sp)
+			want := netip.AddrPortFrom(netip.IPv6Loopback(), uint16(c.LocalPort()))
+			assert.Equal(t, want, sp.RemoteAddrPort())
+			assert.False(t, seen[want], "two peers share %v", want)
+			seen[want] = true
+			require.NoError(t, sp.Send(0, []byte{byte(i)}, FlagReliable))
+		}
+		got := 0
+		pumpUntil(t, 5*time.Second, func(h *Host, ev Event) bool {
+			if ev.Type == EventReceive {
+				b, err := ev.Peer.Packet()
+				require.NoError(t, err)
+				require.Same(t, cps[clis[b[0]]], ev.Peer, "packet for client %d reached it", b[0])
+				got++
+			}
+			return got == len(clis)
+		}, append([]*Host{srv}, clis...)...)
+		return cps
+	}
+	var clis []*Host
+	for range n {
+		c, err := CreateHost(HostConfig{MaxPeers: 1})
+		require.NoError(t, err)
+		clis = append(clis, c)
+	}
+	cps := round(clis)
+	// Half leave; their hosts go and new ones (new ports) come back.
+	for _, c := range clis[:n/2] {
+		require.NoError(t, cps[c].DisconnectNow(0))
+		require.NoError(t, c.Destroy())
+	}
+	left := 0
+	pumpUntil(t, 5*time.Second, func(h *Host, ev Event) bool {
+		if ev.Type == EventDisconnect && h == srv {
+			left++
+		}
+		return left == n/2
+	}, append([]*Host{srv}, clis[n/2:]...)...)
+	for i := range clis[:n/2] {
+		c, err := CreateHost(HostConfig{MaxPeers: 1})
+		require.NoError(t, err)
+		clis[i] = c
+	}
+	for _, c := range clis[n/2:] {
+		require.NoError(t, cps[c].DisconnectNow(0))
+		require.NoError(t, c.Destroy())
+	}
+	for i := range clis[n/2:] {
+		c, err := CreateHost(HostConfig{MaxPeers: 1})
+		require.NoError(t, err)
+		clis[n/2+i] = c
+	}
+	pumpFor(t, 50*time.Millisecond, nil, srv)
+	round(clis)
+	srv.mu.Lock()
+	st := hostTable6Stats(srv.c)
+	srv.mu.Unlock()
+	assert.Equal(t, 1, st.used, "one IPv6 address, one table entry, whatever the ports")
+	for _, c := range clis {
+		c.Destroy()
+	}
+}
+
+// TestDualStackTableBounded fills a server's IPv6 address table with far
+// more addresses than it holds, through the function every datagram from
+// a new IPv6 sender goes through, while a real ::1 client stays connected:
+// the table never grows past its bound, sweeps free what no peer uses,
+// the client's entry survives them and its traffic goes on, and no two
+// addresses in the table ever share a stand-in.
+func TestDualStackTableBounded(t *testing.T) {
+	requireIPv6(t)
+	srv, err := CreateHostBound("*", 0, HostConfig{MaxPeers: 2})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Destroy() })
+	cli := newClient(t, HostConfig{MaxPeers: 1})
+	cp, err := cli.ConnectToHost("::1", srv.LocalPort(), 1, 0)
+	require.NoError(t, err)
+	var sp *Peer
+	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
+		if h == srv && ev.Type == EventConnect {
+			sp = ev.Peer
+		}
+		return sp != nil && cp.State() == StateConnected
+	}, srv, cli)
+	srv.mu.Lock()
+	before := hostTable6Stats(srv.c)
+	loop, ok := hostIntern6(srv.c, netip.IPv6Loopback())
+	srv.mu.Unlock()
+	require.True(t, ok)
+	assert.Equal(t, 2+256, before.capacity, "peers + 256")
+	for i := range 5 * before.capacity {
+		a := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 14: byte(i >> 8), 15: byte(i)})
+		srv.mu.Lock()
+		s, ok := hostIntern6(srv.c, a)
+		st := hostTable6Stats(srv.c)
+		back := remote6(srv.c, ipToC(s))
+		again, _ := hostIntern6(srv.c, netip.IPv6Loopback())
+		srv.mu.Unlock()
+		require.True(t, ok, "address %d", i)
+		require.LessOrEqual(t, st.used, st.capacity)
+		require.Equal(t, a, back, "the stand-in names its own address")
+		require.NotEqual(t, loop, s)
+		require.Equal(t, loop, again, "the connected peer's entry is never swept")
+	}
+	srv.mu.Lock()
+	after := hostTable6Stats(srv.c)
+	srv.mu.Unlock()
+	assert.GreaterOrEqual(t, after.sweeps, uint64(4))
+	assert.Zero(t, after.dropped)
+	require.NoError(t, cp.Send(0, []byte("still here"), FlagReliable))
+	ev, b := receive(t, srv, cli)
+	assert.Same(t, sp, ev.Peer)
+	assert.Equal(t, "still here", string(b))
+	assert.Equal(t, netip.IPv6Loopback(), sp.RemoteAddress())
+}
+
+// TestDualStackWithoutBatches runs IPv6 with batched I/O turned off
+// (ENETGO_BATCHIO=0): ENet's calls still reach the binding, which
+// translates on its one-datagram path.
+func TestDualStackWithoutBatches(t *testing.T) {
+	requireIPv6(t)
+	t.Setenv(batchIOEnv, "0")
+	srv, err := CreateHostBound("*", 0, HostConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Destroy() })
+	cli := newClient(t, HostConfig{MaxPeers: 1})
+	require.False(t, srv.BatchedIO())
+	require.True(t, srv.DualStack())
+	cp, err := cli.ConnectToHost("::1", srv.LocalPort(), 1, 0)
+	require.NoError(t, err)
+	pumpCond(t, 3*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+	require.NoError(t, cp.Send(0, []byte("unbatched"), FlagReliable))
+	ev, b := receive(t, srv, cli)
+	assert.Equal(t, "unbatched", string(b))
+	assert.Equal(t, netip.AddrPortFrom(netip.IPv6Loopback(), uint16(cli.LocalPort())), ev.Peer.RemoteAddrPort())
+	require.NoError(t, ev.Peer.Send(0, []byte("back"), FlagReliable))
+	ev, b = receive(t, cli, srv)
+	assert.Equal(t, "back", string(b))
+	assert.Equal(t, netip.IPv6Loopback(), ev.Peer.RemoteAddress())
+}
+
+// TestSocketSendIPv6 sends a raw datagram to an IPv6 address (Godot's
+// socket_send, used for NAT punching) from a dual-stack host.
+func TestSocketSendIPv6(t *testing.T) {
+	requireIPv6(t)
+	c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+	require.NoError(t, err)
+	defer c.Close()
+	srv, err := CreateHostBound("*", 0, HostConfig{})
+	require.NoError(t, err)
+	defer srv.Destroy()
+	require.NoError(t, srv.SocketSend("::1", c.LocalAddr().(*net.UDPAddr).Port, []byte("punch")))
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 64)
+	n, from, err := c.ReadFromUDPAddrPort(buf)
+	require.NoError(t, err)
+	assert.Equal(t, "punch", string(buf[:n]))
+	assert.Equal(t, srv.LocalPort(), int(from.Port()))
+}
+
+// hostsNSEnv marks the child process TestConnectNamesAsGodot4 runs in a
+// mount namespace whose /etc/hosts names localhost ::1 first.
+const hostsNSEnv = "ENETGO_TEST_HOSTS_NS"
+
+// TestConnectNamesAsGodot4 connects to host names resolved as Godot 4's
+// connect_to_host resolves them (getaddrinfo, any family with
+// AI_ADDRCONFIG, first address). In this process "localhost" resolves as
+// the machine says; then the test runs itself again in a private mount
+// namespace where /etc/hosts lists "::1 localhost" (a resolver that answers
+// ::1 first, common on current systems) and checks the client connects to
+// [::1], as a Godot 4 client does, and a dual-stack server answers it.
+func TestConnectNamesAsGodot4(t *testing.T) {
+	requireIPv6(t)
+	srv, err := CreateHostBound("*", 0, HostConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Destroy() })
+	want, ok := resolveName("localhost", true)
+	require.True(t, ok)
+	cli := newClient(t, HostConfig{MaxPeers: 1})
+	cp, err := cli.ConnectToHost("localhost", srv.LocalPort(), 1, 0)
+	require.NoError(t, err)
+	assert.Equal(t, want, cp.RemoteAddress(), "the first address getaddrinfo gives")
+	var sp *Peer
+	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
+		if h == srv && ev.Type == EventConnect {
+			sp = ev.Peer
+		}
+		return sp != nil && cp.State() == StateConnected
+	}, srv, cli)
+	assert.Equal(t, want.Unmap(), sp.RemoteAddress().Unmap())
+	// An IPv4-only host resolves IPv4 only, as Godot's vanilla-ENet build.
+	v4, err := CreateHostBound("127.0.0.1", 0, HostConfig{MaxPeers: 1})
+	require.NoError(t, err)
+	defer v4.Destroy()
+	p4, err := v4.ConnectToHost("localhost", srv.LocalPort(), 1, 0)
+	require.NoError(t, err)
+	assert.True(t, p4.RemoteAddress().Is4())
+
+	if os.Getenv(hostsNSEnv) == "1" {
+		assert.Equal(t, netip.IPv6Loopback(), want, "the namespace's /etc/hosts answers ::1 first")
+		return
+	}
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	require.NoError(t, os.WriteFile(hosts, []byte("::1 localhost\n127.0.0.1 localhost\n"), 0o644))
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("unshare(1) not found: cannot run the ::1-first resolver case")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, unshare, "--mount", "sh", "-c", `mount --bind "$1" /etc/hosts && shift && exec "$@"`,
+		"sh", hosts, os.Args[0], "-test.run", "^TestConnectNamesAsGodot4$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), hostsNSEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil && strings.Contains(string(out), "mount") && !strings.Contains(string(out), "--- ") {
+		t.Skipf("cannot bind-mount /etc/hosts in a private mount namespace (not root?): %v\n%s", err, out)
+	}
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "--- PASS: TestConnectNamesAsGodot4")
 }
