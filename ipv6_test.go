@@ -47,8 +47,8 @@ func reservedIfDual(h *Host) string {
 func connectPacket(connectID uint32) []byte {
 	b := enettest.Header(enettest.MaximumPeerID, 0, 1)
 	b = enettest.AppendCommandHeader(b, enettest.CmdConnect|enettest.FlagAcknowledge, 0xFF, 1)
-	b = binary.BigEndian.AppendUint16(b, 0)        // outgoing peer id
-	b = append(b, 0xFF, 0xFF)                      // session ids: let the server pick
+	b = binary.BigEndian.AppendUint16(b, 0)                                      // outgoing peer id
+	b = append(b, 0xFF, 0xFF)                                                    // session ids: let the server pick
 	for _, v := range []uint32{1392, 32768, 2, 0, 0, 5000, 2, 2, connectID, 7} { // mtu, window, channels, bandwidths, throttle, connect id, data
 		b = binary.BigEndian.AppendUint32(b, v)
 	}

@@ -158,7 +158,11 @@ func (s *session) connect(ctx context.Context) error {
 		return err
 	}
 	defer h.Destroy()
-	peer, err := h.ConnectToHost(o.host, o.rport, o.channels, o.data)
+	host, err := o.connectHost(ctx)
+	if err != nil {
+		return err
+	}
+	peer, err := h.ConnectToHost(host, o.rport, o.channels, o.data)
 	if err != nil {
 		return fmt.Errorf("cannot connect to %s: %w", o.target(), err)
 	}
