@@ -311,9 +311,8 @@ func TestPrintable(t *testing.T) {
 // at [::1] and one at 127.0.0.1 at once and names each by its address.
 func TestIPv6(t *testing.T) {
 	if ok, why := enet.IPv6Supported(); !ok {
-		p := start(t, "listen", "-6", "--port", "0")
-		assert.Equal(t, 1, p.exitCode(t))
-		p.stderr.wait(t, "IPv6")
+		// The enetcat under test is built apart from this binary, so
+		// it may differ; package enet's tests check the clean failure.
 		t.Skip(why)
 	}
 	srv, port := listen(t, "-6")
