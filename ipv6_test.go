@@ -501,3 +501,47 @@ func TestConnectNamesAsGodot4(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	require.Contains(t, string(out), "--- PASS: TestConnectNamesAsGodot4")
 }
+
+// TestShardedHostDualStack shards a "*" server over SO_REUSEPORT
+// dual-stack sockets and connects an IPv6 and an IPv4 client to it.
+func TestShardedHostDualStack(t *testing.T) {
+	requireIPv6(t)
+	type seen struct {
+		shard int
+		addr  netip.Addr
+	}
+	got := make(chan seen, 4)
+	s, err := NewShardedHost("*", 0, 2, HostConfig{MaxPeers: 4}, func(shard int, ev Event) {
+		if ev.Type == EventConnect {
+			got <- seen{shard, ev.Peer.RemoteAddress()}
+		}
+	})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	want := map[netip.Addr]bool{}
+	var clis []*Host
+	for _, to := range []string{"::1", "127.0.0.1"} {
+		c := newClient(t, HostConfig{MaxPeers: 1})
+		_, err := c.ConnectToHost(to, s.Port(), 1, 0)
+		require.NoError(t, err)
+		clis = append(clis, c)
+		want[netip.MustParseAddr(to)] = true
+	}
+	deadline := time.After(5 * time.Second)
+	for len(want) > 0 {
+		select {
+		case x := <-got:
+			assert.True(t, want[x.addr], "unexpected %v", x.addr)
+			delete(want, x.addr)
+		case <-deadline:
+			t.Fatalf("not connected: %v", want)
+		default:
+			for _, c := range clis {
+				c.Service(2 * time.Millisecond)
+			}
+		}
+	}
+}
