@@ -34,6 +34,10 @@
 
 #define SWEEP_PAUSE_MS 100
 
+#ifndef MSG_NOSIGNAL /* macOS: dual-stack hosts are not enabled there anyway */
+#define MSG_NOSIGNAL 0
+#endif
+
 struct a6_entry {
 	struct in6_addr addr;
 	uint32_t scope;
