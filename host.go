@@ -29,6 +29,7 @@ type Host struct {
 	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
 	dual        bool // a dual-stack socket (addr6.go); set at creation
+	dtls        bool // DTLS set up (dtls.go)
 	ref         *hostRef
 	pend        []pendingSend // packets Send queued for the next C call (sends.go)
 	arena       []byte        // their bytes

@@ -62,6 +62,7 @@
 #include "batchio.h"
 #include "host.h"
 #include "addr6.h"
+#include "dtls.h"
 
 /* Datagrams asked of each recvmmsg (1..ENETGO_IO_RX_SLOTS); tests lower it
  * to leave datagrams in a batch when ENet stops reading. */
@@ -350,6 +351,11 @@ static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, s
 __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *addr,
                                            const ENetBuffer *bufs, size_t n)
 {
+	if (enetgo_dtls_active()) { /* a DTLS host's datagrams go through dtls.c */
+		int handled, r = enetgo_dtls_send(sock, addr, bufs, n, &handled);
+		if (handled)
+			return r;
+	}
 	enetgo_host *h = batching(sock);
 	if (h == NULL || addr == NULL)
 		return plain_send(sock, addr, bufs, n);
@@ -446,6 +452,11 @@ static int receive_once(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, si
 __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr,
                                               ENetBuffer *bufs, size_t n)
 {
+	if (enetgo_dtls_active()) {
+		int handled, r = enetgo_dtls_receive(sock, addr, bufs, n, &handled);
+		if (handled)
+			return r;
+	}
 	int r = receive_once(sock, addr, bufs, n);
 	for (int drops = 0; r == A6_DROP; drops++)
 		r = drops < A6_MAX_DROPS ? receive_once(sock, addr, bufs, n) : 0;

@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "host.h"
 #include "addr6.h"
+#include "dtls.h"
 
 static int64_t live_allocations;
 
@@ -188,6 +189,7 @@ void enetgo_host_destroy(enetgo_host *h)
 		return;
 	enetgo_free_batch(h);
 	enetgo_a6_free(h); /* unregistered before its descriptor closes */
+	enetgo_dtls_free(h);
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
 	wake_close(h);
