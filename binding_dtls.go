@@ -51,8 +51,10 @@ func hostDTLSClient(h cHost, hostname string, ca []byte, noVerify bool) string {
 func hostDTLSStats(h cHost) DTLSStats {
 	var s C.enetgo_dtls_stats
 	C.enetgo_dtls_read_stats(h, &s)
+	var b [256]C.char
+	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
 	return DTLSStats{Handshakes: uint64(s.handshakes), Failures: uint64(s.failures),
-		Dropped: uint64(s.dropped), Sessions: int(s.sessions)}
+		Dropped: uint64(s.dropped), Sessions: int(s.sessions), LastError: C.GoString(&b[0])}
 }
 
 // hostDTLSFailure is the client's failed handshake's reason, or "".

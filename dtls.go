@@ -18,6 +18,9 @@ type DTLSStats struct {
 	Dropped uint64
 	// Sessions is the number of DTLS sessions the host holds.
 	Sessions int
+	// LastError says why the last handshake failed ("" if none did),
+	// such as "certificate verification failed: certificate has expired".
+	LastError string
 }
 
 // DTLSServerSetup makes the host a DTLS server with a PEM certificate

@@ -16,10 +16,15 @@ import (
 // --timeout, it is idle.
 func (s *session) godotListen(ctx context.Context) error {
 	o := s.o
+	dtls, err := o.dtlsServer()
+	if err != nil {
+		return err
+	}
 	srv, err := multiplayer.NewServer(o.dialect, o.addr, o.port, multiplayer.ServerConfig{
 		MaxClients:  o.maxPeers,
 		Channels:    o.channels,
 		Compression: o.compress,
+		DTLS:        dtls,
 	})
 	if err != nil {
 		return listenError(o, err)
@@ -119,6 +124,10 @@ func (s *session) godotConnect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	dtls, err := o.dtlsClient()
+	if err != nil {
+		return err
+	}
 	go func() {
 		c, err := multiplayer.Dial(o.dialect, host, o.rport, multiplayer.ClientConfig{
 			ID:             int32(o.data),
@@ -126,6 +135,7 @@ func (s *session) godotConnect(ctx context.Context) error {
 			Compression:    o.compress,
 			ConnectTimeout: o.connectTimeout(),
 			CloseTimeout:   graceTimeout,
+			DTLS:           dtls,
 		})
 		done <- dialed{c, err}
 	}()

@@ -58,6 +58,11 @@ type options struct {
 	// ipv6 is -6: listen on ::1 by default, connect to IPv6 addresses only.
 	ipv6 bool
 
+	// DTLS (dtls.go): listen's certificate and key files; connect's CA
+	// file, expected name and unsafe mode.
+	dtlsCert, dtlsKey, dtlsCA, dtlsName string
+	dtlsUnsafe                          bool
+
 	// dialect is multiplayer.Godot3 or Godot4 with --godot3 or --godot4,
 	// 0 for raw ENet.
 	dialect multiplayer.Dialect
@@ -138,6 +143,14 @@ Options (both modes):
   -6               IPv6: listen on ::1 unless --addr says otherwise; connect
                    to HOST's IPv6 address only (HOST may be [::1] without -6)
 
+Options (DTLS, as Godot 4's dtls_server_setup / dtls_client_setup):
+  --dtls-cert F    listen: PEM certificate (chain) file; with --dtls-key
+  --dtls-key F     listen: PEM private key file
+  --dtls-ca F      connect: PEM CA file the server's certificate must chain
+                   to; it must name HOST (or --dtls-name)
+  --dtls-name N    connect: the name to expect instead of HOST
+  --dtls-unsafe    connect: DTLS without checking the certificate (tests)
+
 Options (listen):
   --addr A         address to bind: * or :: for every interface, IPv4 and
                    IPv6 (as Godot 4), 0.0.0.0 for every IPv4 one, or an IPv4
@@ -174,6 +187,14 @@ func newFlagSet(name string, o *options, stderr io.Writer) (*flag.FlagSet, *stri
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.stats, "stats", false, "")
 	fs.BoolVar(&o.ipv6, "6", false, "")
+	if name == "listen" {
+		fs.StringVar(&o.dtlsCert, "dtls-cert", "", "")
+		fs.StringVar(&o.dtlsKey, "dtls-key", "", "")
+	} else {
+		fs.StringVar(&o.dtlsCA, "dtls-ca", "", "")
+		fs.StringVar(&o.dtlsName, "dtls-name", "", "")
+		fs.BoolVar(&o.dtlsUnsafe, "dtls-unsafe", false, "")
+	}
 	var g3, g4 bool
 	fs.BoolFunc("godot3", "", func(string) error { g3 = true; return o.setDialect(multiplayer.Godot3, g4) })
 	fs.BoolFunc("godot4", "", func(string) error { g4 = true; return o.setDialect(multiplayer.Godot4, g3) })
@@ -280,6 +301,9 @@ func (o *options) validate(name string, positional []string, flags, comp string)
 		if o.maxPeers < 1 || o.maxPeers > enet.MaxPeers {
 			return usagef("bad --max-peers %d: want 1..%d", o.maxPeers, enet.MaxPeers)
 		}
+		if (o.dtlsCert == "") != (o.dtlsKey == "") {
+			return usagef("--dtls-cert and --dtls-key go together")
+		}
 		switch {
 		case o.addr == "" && o.ipv6:
 			o.addr = "::1"
@@ -306,6 +330,12 @@ func (o *options) validate(name string, positional []string, flags, comp string)
 		if o.ipv6 {
 			host = "::1"
 		}
+	}
+	if o.dtlsUnsafe && (o.dtlsCA != "" || o.dtlsName != "") {
+		return usagef("--dtls-unsafe checks nothing: drop --dtls-ca and --dtls-name")
+	}
+	if o.dtlsName != "" && o.dtlsCA == "" {
+		return usagef("--dtls-name needs --dtls-ca")
 	}
 	if o.ipv6 && isIPv4(host) {
 		return usagef("-6 with the IPv4 address %s", host)
