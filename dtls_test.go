@@ -261,3 +261,48 @@ func TestDTLSOpenSSLClient(t *testing.T) {
 	assert.Contains(t, out, "FAIL: handshake")
 	pumpCond(t, 3*time.Second, func() bool { return srv.DTLSStats().Failures == 1 }, srv)
 }
+
+// BenchmarkRoundTrip measures a reliable 32-byte round trip between two
+// in-process hosts over IPv4, IPv6 and DTLS (IPv4), for the cost of each
+// path (BENCHMARKS.md "IPv6" and "DTLS").
+func BenchmarkRoundTrip(b *testing.B) {
+	t := &testing.T{}
+	ca := newTestCA(t, "bench CA")
+	cert, key := ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	for _, c := range []struct {
+		name, bind, to string
+		dtls           bool
+	}{{"ipv4", "127.0.0.1", "127.0.0.1", false}, {"ipv6", "::", "::1", false}, {"dtls", "*", "127.0.0.1", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			if ok, why := IPv6Supported(); !ok && c.name != "ipv4" {
+				b.Skip(why)
+			}
+			srv, err := CreateHostBound(c.bind, 0, HostConfig{})
+			require.NoError(b, err)
+			defer srv.Destroy()
+			cli, err := CreateHost(HostConfig{MaxPeers: 1})
+			require.NoError(b, err)
+			defer cli.Destroy()
+			if c.dtls {
+				require.NoError(b, srv.DTLSServerSetup(cert, key))
+				require.NoError(b, cli.DTLSClientSetup("localhost", ca.pem, false))
+			}
+			cp, err := cli.ConnectToHost(c.to, srv.LocalPort(), 1, 0)
+			require.NoError(b, err)
+			pumpCond(b, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+			msg := make([]byte, 32)
+			b.ResetTimer()
+			for range b.N {
+				require.NoError(b, cp.Send(0, msg, FlagReliable))
+				for got := false; !got; {
+					ev, _ := srv.Service(0)
+					if ev.Type == EventReceive {
+						require.NoError(b, ev.Peer.Send(0, msg, FlagReliable))
+					}
+					ev, _ = cli.Service(0)
+					got = ev.Type == EventReceive
+				}
+			}
+		})
+	}
+}
