@@ -268,15 +268,6 @@ func hostSocketSend(h cHost, addr netip.AddrPort, data []byte) int {
 	return int(r)
 }
 
-func hostLocalAddr(h cHost) (netip.AddrPort, bool) {
-	var ip C.uint32_t
-	var port C.uint16_t
-	if C.enetgo_local_address(h, &ip, &port) < 0 {
-		return netip.AddrPort{}, false
-	}
-	return netip.AddrPortFrom(ipFromC(C.enet_uint32(ip)), uint16(port)), true
-}
-
 // hostFlush hands the pending packets to ENet and sends everything queued.
 func hostFlush(h cHost, recs []pendingSend, arena []byte) {
 	C.enetgo_send_flush(h, sendRecs(recs), C.int(len(recs)), bytesPtr(arena))
@@ -366,6 +357,9 @@ func peerSendState(h cHost, slot int) (channels int, st PeerState) {
 
 func peerAddress(h cHost, slot int) netip.AddrPort {
 	p := peerPtr(h, slot)
+	if h.a6 != nil && synthetic(p.address.host) {
+		return netip.AddrPortFrom(remote6(h, p.address.host), uint16(p.address.port)) // binding6.go
+	}
 	return netip.AddrPortFrom(ipFromC(p.address.host), uint16(p.address.port))
 }
 

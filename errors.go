@@ -51,9 +51,13 @@ var (
 	// ErrInvalidParameter means an argument is out of range (Godot
 	// ERR_INVALID_PARAMETER, 31).
 	ErrInvalidParameter = &Error{31, "invalid parameter"}
-	// ErrIPv6Unsupported means an IPv6 address was given: upstream ENet
-	// speaks IPv4 only. It also matches [ErrInvalidParameter].
-	ErrIPv6Unsupported = &Error{31, "IPv6 is not supported by upstream ENet (IPv4 only)"}
+	// ErrIPv6Unsupported means an IPv6 address was given where it cannot
+	// be used: the system's ENet addresses are IPv4 only, and this
+	// process's libenet does not let the binding translate them (see
+	// IPv6Supported), or the host's socket is IPv4 only (bound to an IPv4
+	// address). The error names which. It also matches
+	// [ErrInvalidParameter].
+	ErrIPv6Unsupported = &Error{31, "IPv6 unavailable (the system ENet's addresses are IPv4 only)"}
 	// ErrConnectFailed means an outgoing connection attempt ended before it
 	// was established (timeout, refusal or a compression mismatch). The
 	// DISCONNECT event of such a peer carries it in [Event.Err].

@@ -1,9 +1,7 @@
 package enet
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"runtime"
@@ -30,6 +28,8 @@ type Host struct {
 	batchPeers  []*Peer    // the Peer each batch event belongs to, once resolved; nil: drop it
 	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
+	dual        bool // a dual-stack socket (addr6.go); set at creation
+	dtls        bool // DTLS set up (dtls.go)
 	ref         *hostRef
 	pend        []pendingSend // packets Send queued for the next C call (sends.go)
 	arena       []byte        // their bytes
@@ -232,31 +232,29 @@ func LinkedVersion() string {
 }
 
 // CreateHost creates a host whose socket is not bound: the OS picks a port
-// at the first send. Use it for clients (Godot create_host).
+// at the first send. Use it for clients (Godot create_host). Where
+// IPv6Supported, the socket is dual-stack, as Godot 4's: it connects to
+// IPv4 and IPv6 servers.
 func CreateHost(cfg HostConfig) (*Host, error) {
-	return newHost("create host", false, netip.AddrPort{}, cfg)
+	return newClientHost(cfg)
 }
 
 // CreateHostBound creates a host bound to address and port (Godot
-// create_host_bound). address is an IPv4 address or "*" for every
-// interface; port 0 lets the OS choose (see LocalPort).
+// create_host_bound). address is "*" or "::" for every interface, IPv4
+// and IPv6 (dual-stack, as Godot 4; "*" is IPv4 only where IPv6Supported
+// says no), "0.0.0.0" for every IPv4 interface, or an IPv4 or IPv6
+// address; port 0 lets the OS choose (see LocalPort).
 func CreateHostBound(address string, port int, cfg HostConfig) (*Host, error) {
 	const op = "create host bound"
 	if port < 0 || port > 65535 {
 		return nil, opError(op, ErrInvalidParameter, "port %d outside 0..65535", port)
 	}
-	var ip netip.Addr
-	if address == "*" {
-		ip = netip.IPv4Unspecified()
-	} else {
-		a, err := netip.ParseAddr(address)
-		if err != nil {
-			return nil, opError(op, ErrInvalidParameter, "bind address %q is neither an IP address nor \"*\"", address)
-		}
-		if a = a.Unmap(); a.Is6() {
-			return nil, opError(op, ErrIPv6Unsupported, "bind address %v", a)
-		}
-		ip = a
+	ip, dual, err := bindFamily(op, address) // addr6.go
+	if err != nil {
+		return nil, err
+	}
+	if dual {
+		return newHostDual(op, true, netip.AddrPortFrom(ip, uint16(port)), cfg)
 	}
 	return newHost(op, true, netip.AddrPortFrom(ip, uint16(port)), cfg)
 }
@@ -397,8 +395,9 @@ func (h *Host) attach(slot int) *Peer {
 
 // ConnectToHost starts a connection to address:port and returns its peer,
 // which is connected once Service returns its EventConnect (Godot
-// connect_to_host). address is an IPv4 address or a host name, resolved in
-// Go to an IPv4 address. channels is 1..255, 0 meaning 255; data is sent to
+// connect_to_host). address is an IP address or a host name, resolved as
+// Godot 4 resolves it (the C library's resolver, first address; IPv4 only
+// on a host that is not DualStack). channels is 1..255, 0 meaning 255; data is sent to
 // the remote side with the request.
 func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*Peer, error) {
 	const op = "connect to host"
@@ -411,7 +410,7 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 	if channels == 0 {
 		channels = MaxChannels
 	}
-	ip, err := resolveIPv4(op, address)
+	ip, err := h.remoteAddr(op, address)
 	if err != nil {
 		return nil, err
 	}
@@ -419,6 +418,10 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 	if h.c == nil {
 		h.mu.Unlock()
 		return nil, h.gone(op)
+	}
+	if ip, err = h.enetAddr(op, ip); err != nil {
+		h.mu.Unlock()
+		return nil, err
 	}
 	slot := hostConnect(h.c, netip.AddrPortFrom(ip, uint16(port)), channels, data)
 	if slot < 0 {
@@ -430,26 +433,6 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 	h.mu.Unlock()
 	h.wakeService()
 	return p, nil
-}
-
-// resolveIPv4 parses or looks up address, in Go, as one IPv4 address.
-func resolveIPv4(op, address string) (netip.Addr, error) {
-	if a, err := netip.ParseAddr(address); err == nil {
-		if a = a.Unmap(); a.Is6() {
-			return netip.Addr{}, opError(op, ErrIPv6Unsupported, "address %v", a)
-		}
-		return a, nil
-	}
-	if address == "" {
-		return netip.Addr{}, opError(op, ErrInvalidParameter, "empty address")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", address)
-	if err != nil || len(ips) == 0 {
-		return netip.Addr{}, opError(op, ErrCantResolve, "%q has no IPv4 address: %v", address, err)
-	}
-	return ips[0].Unmap(), nil
 }
 
 // Flush sends every queued packet now instead of at the next service
@@ -663,7 +646,7 @@ func (h *Host) SocketSend(address string, port int, data []byte) error {
 	if port < 1 || port > 65535 {
 		return opError(op, ErrInvalidParameter, "port %d outside 1..65535", port)
 	}
-	ip, err := resolveIPv4(op, address)
+	ip, err := h.remoteAddr(op, address)
 	if err != nil {
 		return err
 	}
@@ -672,7 +655,11 @@ func (h *Host) SocketSend(address string, port int, data []byte) error {
 	if h.c == nil {
 		return h.gone(op)
 	}
-	if n := hostSocketSend(h.c, netip.AddrPortFrom(ip, uint16(port)), data); n < 0 {
+	send := hostSocketSend
+	if ip.Is6() {
+		send = hostSocketSend6 // binding6.go
+	}
+	if n := send(h.c, netip.AddrPortFrom(ip, uint16(port)), data); n < 0 {
 		return opError(op, ErrFailed, "sendmsg failed")
 	}
 	return nil

@@ -284,6 +284,9 @@ func (h *Host) convert(e *rawEvent, p *Peer, queue bool, buf []byte, ev *Event) 
 // connectFailure explains why an outgoing connection ended before it
 // completed.
 func (h *Host) connectFailure(p *Peer) error {
+	if why := h.dtlsFailure(); why != "" { // dtls.go
+		return opError("connect", ErrConnectFailed, "DTLS with %v: %s", p.addr, why)
+	}
 	if h.compression != CompressNone {
 		return opError("connect", ErrConnectFailed,
 			"no answer from %v while this host compresses with %v: the likely cause is mismatched compression (both ends must use the same mode), or no server is listening",

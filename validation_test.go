@@ -25,7 +25,6 @@ func TestCreateHostValidation(t *testing.T) {
 		{"port too big", "127.0.0.1", 65536, HostConfig{}, ErrInvalidParameter},
 		{"port negative", "127.0.0.1", -1, HostConfig{}, ErrInvalidParameter},
 		{"not an address", "example", 0, HostConfig{}, ErrInvalidParameter},
-		{"ipv6", "::1", 0, HostConfig{}, ErrIPv6Unsupported},
 		{"not local", "192.0.2.1", 0, HostConfig{}, ErrCantCreate},
 	}
 	for _, c := range cases {
@@ -54,8 +53,16 @@ func TestCreateHostValidation(t *testing.T) {
 	// "*" binds every interface.
 	any, err := CreateHostBound("*", 0, HostConfig{})
 	require.NoError(t, err)
-	assert.Equal(t, "0.0.0.0", any.LocalAddr().Addr().String())
+	if ok, _ := IPv6Supported(); ok {
+		assert.Equal(t, "::", any.LocalAddr().Addr().String(), "dual-stack, as Godot 4")
+	} else {
+		assert.Equal(t, "0.0.0.0", any.LocalAddr().Addr().String())
+	}
 	require.NoError(t, any.Destroy())
+	v4, err := CreateHostBound("0.0.0.0", 0, HostConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, "0.0.0.0", v4.LocalAddr().Addr().String(), "0.0.0.0 stays IPv4 only")
+	require.NoError(t, v4.Destroy())
 }
 
 func TestPeerAndHostArgumentValidation(t *testing.T) {
@@ -75,7 +82,8 @@ func TestPeerAndHostArgumentValidation(t *testing.T) {
 		{"connect port 0", errOf(p.cli.ConnectToHost("127.0.0.1", 0, 1, 0)), ErrInvalidParameter},
 		{"connect port too big", errOf(p.cli.ConnectToHost("127.0.0.1", 70000, 1, 0)), ErrInvalidParameter},
 		{"connect channels", errOf(p.cli.ConnectToHost("127.0.0.1", 1234, 256, 0)), ErrInvalidParameter},
-		{"connect ipv6", errOf(p.cli.ConnectToHost("::1", 1234, 1, 0)), ErrIPv6Unsupported},
+		{"connect ipv6 from an IPv4 host", errOf(p.srv.ConnectToHost("::1", 1234, 1, 0)), ErrIPv6Unsupported},
+		{"connect reserved block", errOf(p.cli.ConnectToHost(reservedIfDual(p.cli), 1234, 1, 0)), ErrInvalidParameter},
 		{"connect empty", errOf(p.cli.ConnectToHost("", 1234, 1, 0)), ErrInvalidParameter},
 		{"connect unresolvable", errOf(p.cli.ConnectToHost("no-such-host.invalid", 1234, 1, 0)), ErrCantResolve},
 		{"channel limit", p.srv.ChannelLimit(256), ErrInvalidParameter},

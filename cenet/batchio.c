@@ -61,6 +61,8 @@
 #include <enet/enet.h>
 #include "batchio.h"
 #include "host.h"
+#include "addr6.h"
+#include "dtls.h"
 
 /* Datagrams asked of each recvmmsg (1..ENETGO_IO_RX_SLOTS); tests lower it
  * to leave datagrams in a batch when ENet stops reading. */
@@ -85,17 +87,17 @@ struct enetgo_io {
 	int rx_burst; /* datagrams this call read directly, up to ENETGO_IO_DIRECT */
 	int rx_empty; /* the last direct read emptied the socket: the next read of this pass finds nothing */
 	struct mmsghdr rx_direct[2]; /* a direct read: ENet's buffer, then batch slot 0 */
-	struct sockaddr_in rx_direct_addr;
+	struct sockaddr_in6 rx_direct_addr; /* sockaddr_in6: a dual-stack socket's senders fit (addr6.c) */
 	struct mmsghdr rx_msgs[ENETGO_IO_RX_SLOTS];
 	struct iovec rx_iov[ENETGO_IO_RX_SLOTS];
-	struct sockaddr_in rx_addr[ENETGO_IO_RX_SLOTS];
+	struct sockaddr_in6 rx_addr[ENETGO_IO_RX_SLOTS];
 	/* send batch: tx_count datagrams, back to back in tx_buf */
 	int tx_count;
 	int tx_step; /* datagrams ENet sent since the last flush point */
 	size_t tx_used;
 	struct mmsghdr tx_msgs[ENETGO_IO_TX_SLOTS];
 	struct iovec tx_iov[ENETGO_IO_TX_SLOTS];
-	struct sockaddr_in tx_addr[ENETGO_IO_TX_SLOTS];
+	struct sockaddr_in6 tx_addr[ENETGO_IO_TX_SLOTS]; /* a sockaddr_in, or an IPv6 one (addr6.c) */
 	enetgo_io_stats stats;
 	uint8_t tx_buf[ENETGO_IO_TX_BYTES];
 	uint8_t rx_buf[ENETGO_IO_RX_SLOTS][ENETGO_IO_SLOT];
@@ -134,6 +136,12 @@ int enetgo_io_status(void)
 		return ENETGO_IO_OFF_ENV;
 	pthread_once(&probe_once, probe);
 	return probe_result;
+}
+
+int enetgo_io_interposed(void)
+{
+	pthread_once(&probe_once, probe);
+	return probe_result == ENETGO_IO_ON;
 }
 
 int enetgo_io_attach(enetgo_host *h)
@@ -257,20 +265,45 @@ static inline enetgo_host *batching(ENetSocket sock)
 	return h != NULL && h->host->socket == sock ? h : NULL;
 }
 
-/* to_sin fills sin with ENet's IPv4 address (host in network order). */
-static void to_sin(struct sockaddr_in *sin, const ENetAddress *addr)
+/* to_sa fills sa with ENet's address and returns its length: a
+ * sockaddr_in for an IPv4 host value (host in network order; a dual-stack
+ * socket sends it as IPv4), or the IPv6 address a synthetic value of a
+ * dual-stack host stands for (addr6.c). */
+static inline socklen_t to_sa(enetgo_host *h, ENetSocket sock, struct sockaddr_in6 *sa,
+                              const ENetAddress *addr)
 {
+	if (enetgo_a6_synthetic(addr->host)) {
+		int n = enetgo_a6_to(h, sock, sa, addr);
+		if (n > 0)
+			return (socklen_t)n;
+	}
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
 	memset(sin, 0, sizeof *sin);
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(addr->port);
 	sin->sin_addr.s_addr = addr->host;
+	return sizeof *sin;
 }
 
-/* from_sin is to_sin's inverse: the sender of a datagram read, for ENet. */
-static void from_sin(ENetAddress *addr, const struct sockaddr_in *sin)
+/* A6_DROP is what a read returns for a datagram whose sender a
+ * dual-stack host cannot name (addr6.c: its table is full, or a forged
+ * IPv4 sender in the synthetic block); the read is then made again. */
+#define A6_DROP (-100)
+#define A6_MAX_DROPS 256 /* dropped datagrams per read before it reports none */
+
+/* from_sa is to_sa's inverse: the sender of a datagram read, for ENet.
+ * An IPv4 socket's senders take the first branch, as before dual-stack
+ * hosts existed. Returns 0, or A6_DROP. */
+static inline int from_sa(enetgo_host *h, ENetSocket sock, ENetAddress *addr,
+                          const struct sockaddr_in6 *sa)
 {
-	addr->host = sin->sin_addr.s_addr;
-	addr->port = ntohs(sin->sin_port);
+	if (sa->sin6_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+		addr->host = sin->sin_addr.s_addr;
+		addr->port = ntohs(sin->sin_port);
+		return 0;
+	}
+	return enetgo_a6_from(h, sock, addr, sa) < 0 ? A6_DROP : 0;
 }
 
 /* plain_send and plain_receive are what ENet's own functions do (one
@@ -279,13 +312,12 @@ static void from_sin(ENetAddress *addr, const struct sockaddr_in *sin)
  * path of every call outside a batching service. */
 static int plain_send(ENetSocket sock, const ENetAddress *addr, const ENetBuffer *bufs, size_t n)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in6 sin;
 	struct msghdr m;
 	memset(&m, 0, sizeof m);
 	if (addr != NULL) {
-		to_sin(&sin, addr);
+		m.msg_namelen = to_sa(NULL, sock, &sin, addr);
 		m.msg_name = &sin;
-		m.msg_namelen = sizeof sin;
 	}
 	m.msg_iov = (struct iovec *)bufs; /* ENetBuffer is laid out as struct iovec on Unix */
 	m.msg_iovlen = n;
@@ -297,7 +329,7 @@ static int plain_send(ENetSocket sock, const ENetAddress *addr, const ENetBuffer
 
 static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, size_t n)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in6 sin;
 	struct msghdr m;
 	memset(&m, 0, sizeof m);
 	if (addr != NULL) {
@@ -311,15 +343,19 @@ static int plain_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, s
 		return errno == EWOULDBLOCK || errno == EAGAIN ? 0 : -1;
 	if (m.msg_flags & MSG_TRUNC)
 		return enetgo_io_truncated();
-	if (addr != NULL) {
-		from_sin(addr, &sin);
-	}
+	if (addr != NULL && from_sa(NULL, sock, addr, &sin) < 0)
+		return A6_DROP;
 	return (int)r;
 }
 
 __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *addr,
                                            const ENetBuffer *bufs, size_t n)
 {
+	if (enetgo_dtls_active()) { /* a DTLS host's datagrams go through dtls.c */
+		int handled, r = enetgo_dtls_send(sock, addr, bufs, n, &handled);
+		if (handled)
+			return r;
+	}
 	enetgo_host *h = batching(sock);
 	if (h == NULL || addr == NULL)
 		return plain_send(sock, addr, bufs, n);
@@ -355,12 +391,12 @@ __attribute__((weak)) int enet_socket_send(ENetSocket sock, const ENetAddress *a
 	}
 	io->tx_used += total;
 	io->tx_iov[i].iov_len = total;
-	struct sockaddr_in *sin = &io->tx_addr[i];
-	to_sin(sin, addr);
+	struct sockaddr_in6 *sin = &io->tx_addr[i];
+	socklen_t len = to_sa(h, sock, sin, addr);
 	struct msghdr *m = &io->tx_msgs[i].msg_hdr;
 	memset(m, 0, sizeof *m);
 	m->msg_name = sin;
-	m->msg_namelen = sizeof *sin;
+	m->msg_namelen = len;
 	return (int)total;
 }
 
@@ -406,14 +442,29 @@ static int direct_receive(enetgo_host *h, ENetSocket sock, ENetAddress *addr, EN
 	}
 	if (m0->msg_flags & MSG_TRUNC)
 		return enetgo_io_truncated();
-	if (addr != NULL) {
-		from_sin(addr, &io->rx_direct_addr);
-	}
+	if (addr != NULL && from_sa(h, sock, addr, &io->rx_direct_addr) < 0)
+		return A6_DROP;
 	return (int)io->rx_direct[0].msg_len;
 }
 
+static int receive_once(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, size_t n);
+
 __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr,
                                               ENetBuffer *bufs, size_t n)
+{
+	if (enetgo_dtls_active()) {
+		int handled, r = enetgo_dtls_receive(sock, addr, bufs, n, &handled);
+		if (handled)
+			return r;
+	}
+	int r = receive_once(sock, addr, bufs, n);
+	for (int drops = 0; r == A6_DROP; drops++)
+		r = drops < A6_MAX_DROPS ? receive_once(sock, addr, bufs, n) : 0;
+	return r;
+}
+
+/* receive_once reads one datagram for ENet, or returns A6_DROP. */
+static int receive_once(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, size_t n)
 {
 	enetgo_host *h = batching(sock);
 	if (h == NULL || n != 1) {
@@ -461,9 +512,8 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 	if ((mm->msg_hdr.msg_flags & MSG_TRUNC) || len > bufs[0].dataLength)
 		return enetgo_io_truncated(); /* as recvmsg into ENet's buffer: too long, consumed */
 	memcpy(bufs[0].data, io->rx_buf[i], len);
-	if (addr != NULL) {
-		from_sin(addr, &io->rx_addr[i]);
-	}
+	if (addr != NULL && from_sa(h, sock, addr, &io->rx_addr[i]) < 0)
+		return A6_DROP;
 	return (int)len;
 }
 
@@ -472,6 +522,11 @@ __attribute__((weak)) int enet_socket_receive(ENetSocket sock, ENetAddress *addr
 int enetgo_io_status(void)
 {
 	return ENETGO_IO_OFF_PORTABLE;
+}
+
+int enetgo_io_interposed(void)
+{
+	return 0;
 }
 
 int enetgo_io_attach(enetgo_host *h)

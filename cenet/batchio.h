@@ -64,6 +64,11 @@ enum {
  * initialised first. */
 int enetgo_io_status(void);
 
+/* enetgo_io_interposed says whether ENet's socket calls reach
+ * batchio.c's definitions (the probe of enetgo_io_status, whatever
+ * ENETGO_BATCHIO says): dual-stack hosts (addr6.c) need it. */
+int enetgo_io_interposed(void);
+
 /* enetgo_io_truncated is what a read of a datagram longer than ENet's
  * buffer returns: what the linked libenet's own enet_socket_receive
  * returns (-1 up to 1.3.17: enet_host_service fails once; -2 from 1.3.18:

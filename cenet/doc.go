@@ -8,6 +8,6 @@
 // this project; no upstream ENet or Godot code is copied.
 package cenet
 
-// #cgo pkg-config: libenet libzstd zlib
+// #cgo pkg-config: libenet libzstd zlib openssl
 // #cgo CFLAGS: -O2 -Wall -Wextra -Wno-unused-parameter
 import "C"

@@ -15,6 +15,8 @@
 #include "alloc.h"
 #include "host.h"
 #include "guard.h"
+#include "addr6.h"
+#include "dtls.h"
 
 static int64_t live_allocations;
 
@@ -198,6 +200,8 @@ void enetgo_host_destroy(enetgo_host *h)
 		return;
 	enetgo_free_batch(h);
 	enetgo_guard_free(h->host, h->guard);
+	enetgo_a6_free(h); /* unregistered before its descriptor closes */
+	enetgo_dtls_free(h);
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
 	wake_close(h);

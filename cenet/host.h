@@ -57,6 +57,8 @@ typedef struct {
 	                              not sleep) */
 	int wake_wr;               /* what enetgo_wake writes: wake_fd, or the
 	                              pipe's write end (portable path) */
+	struct enetgo_a6 *a6;      /* dual-stack address table (addr6.c), or NULL */
+	struct enetgo_dtls *dtls;  /* DTLS state (dtls.c), or NULL */
 } enetgo_host;
 
 /* Batched datagram I/O (batchio.c). enetgo_io_attach gives h its batches

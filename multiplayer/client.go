@@ -41,6 +41,8 @@ type ClientConfig struct {
 	// AuthTimeout is how long the server may take to authenticate; 0 means
 	// 3 s (Godot's auth_timeout).
 	AuthTimeout time.Duration
+	// DTLS, when set, makes the client speak DTLS (dtls.go).
+	DTLS *DTLSClientOptions
 }
 
 const defaultConnectTimeout = 5 * time.Second
@@ -122,6 +124,10 @@ func Dial(d Dialect, address string, port int, cfg ClientConfig) (*Client, error
 			h.Destroy()
 			return nil, err
 		}
+	}
+	if err := setupClientDTLS(h, cfg.DTLS); err != nil {
+		h.Destroy()
+		return nil, err
 	}
 	p, err := h.ConnectToHost(address, port, enetChannels, uint32(c.id))
 	if err != nil {

@@ -43,6 +43,8 @@ type ServerConfig struct {
 	// AuthTimeout is how long a client may take to authenticate; 0 means
 	// 3 s (Godot's auth_timeout).
 	AuthTimeout time.Duration
+	// DTLS, when set, makes the server speak DTLS (dtls.go).
+	DTLS *DTLSServerOptions
 }
 
 // serviceWait is how long the service goroutine waits in ENet before it
@@ -115,6 +117,10 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 			h.Destroy()
 			return nil, err
 		}
+	}
+	if err := setupServerDTLS(h, cfg.DTLS); err != nil {
+		h.Destroy()
+		return nil, err
 	}
 	if cfg.RefuseNewConnections {
 		if err := h.RefuseNewConnections(true); err != nil {

@@ -12,8 +12,9 @@ if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists libenet || missing+=(libenet-dev)
   pkg-config --exists libzstd || missing+=(libzstd-dev)
   pkg-config --exists zlib || missing+=(zlib1g-dev)
+  pkg-config --exists openssl || missing+=(libssl-dev)
 else
-  missing+=(libenet-dev libzstd-dev zlib1g-dev)
+  missing+=(libenet-dev libzstd-dev zlib1g-dev libssl-dev)
 fi
 if [ "$want_godot" = test ]; then
   command -v godot3-server >/dev/null 2>&1 || missing+=(godot3-server)
@@ -31,11 +32,11 @@ fi
 
 cat >&2 <<MSG
 deps: missing: ${missing[*]}
-Install the C ENet library, pkg-config, zlib, zstd and a C compiler:
-  Debian/Ubuntu: sudo apt-get install -y libenet-dev pkg-config libzstd-dev zlib1g-dev gcc godot3-server zstd
-  Fedora:        sudo dnf install -y enet-devel pkgconf-pkg-config libzstd-devel zlib-devel gcc
-  Arch:          sudo pacman -S enet pkgconf zstd zlib gcc
-  Homebrew:      brew install enet pkg-config zstd zlib
-(godot3-server and zstd are only needed by the interop tests, run by 'make test'.)
+Install the C ENet library, pkg-config, zlib, zstd, OpenSSL (DTLS) and a C compiler:
+  Debian/Ubuntu: sudo apt-get install -y libenet-dev pkg-config libzstd-dev zlib1g-dev libssl-dev gcc godot3-server zstd debootstrap
+  Fedora:        sudo dnf install -y enet-devel pkgconf-pkg-config libzstd-devel zlib-devel openssl-devel gcc
+  Arch:          sudo pacman -S enet pkgconf zstd zlib openssl gcc
+  Homebrew:      brew install enet pkg-config zstd zlib openssl
+(godot3-server, zstd and debootstrap are only needed by the interop tests, run by 'make test'.)
 MSG
 exit 1

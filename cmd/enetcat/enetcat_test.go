@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -303,4 +304,39 @@ func TestPrintable(t *testing.T) {
 	assert.False(t, printable([]byte{0xff, 0xfe}))
 	assert.False(t, printable([]byte("bell\a")))
 	assert.False(t, printable([]byte("new\nline")))
+}
+
+// TestIPv6 runs enetcat over IPv6: -6 listens on ::1 and -6 connects by
+// IPv6; a default-address dual-stack listener (--addr '*') takes a client
+// at [::1] and one at 127.0.0.1 at once and names each by its address.
+func TestIPv6(t *testing.T) {
+	if ok, why := enet.IPv6Supported(); !ok {
+		// The enetcat under test is built apart from this binary, so
+		// it may differ; package enet's tests check the clean failure.
+		t.Skip(why)
+	}
+	srv, port := listen(t, "-6")
+	assert.Contains(t, srv.stderr.String(), "listening on [::1]:")
+	cli := start(t, "connect", "-6", "localhost6-not-needed.invalid:1", "--timeout", "300ms")
+	assert.Equal(t, 1, cli.exitCode(t), "a name without an IPv6 address fails cleanly")
+	cli.stderr.wait(t, "no IPv6 address")
+	cli = start(t, "connect", "[::1]:"+strconv.Itoa(port))
+	srv.stderr.wait(t, "[::1]:")
+	cli.send(t, "over ipv6")
+	srv.stdout.wait(t, "over ipv6")
+
+	dual, dport := listen(t, "--addr", "*", "--json")
+	a := start(t, "connect", "-6", "[::1]:"+strconv.Itoa(dport))
+	b := start(t, "connect", "127.0.0.1:"+strconv.Itoa(dport))
+	require.Eventually(t, func() bool {
+		out := dual.stdout.String()
+		return strings.Contains(out, `"addr":"[::1]:`) && strings.Contains(out, `"addr":"127.0.0.1:`)
+	}, waitTime, 10*time.Millisecond, dual.stdout.String())
+	a.send(t, "from six")
+	b.send(t, "from four")
+	dual.stdout.wait(t, "from six")
+	dual.stdout.wait(t, "from four")
+
+	bad := start(t, "listen", "-6", "--addr", "127.0.0.1", "--port", "0")
+	assert.Equal(t, 2, bad.exitCode(t), "-6 with an IPv4 --addr is a usage error")
 }

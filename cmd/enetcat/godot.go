@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/enetgo/enet"
@@ -14,16 +16,21 @@ import (
 // --timeout, it is idle.
 func (s *session) godotListen(ctx context.Context) error {
 	o := s.o
+	dtls, err := o.dtlsServer()
+	if err != nil {
+		return err
+	}
 	srv, err := multiplayer.NewServer(o.dialect, o.addr, o.port, multiplayer.ServerConfig{
 		MaxClients:  o.maxPeers,
 		Channels:    o.channels,
 		Compression: o.compress,
+		DTLS:        dtls,
 	})
 	if err != nil {
 		return listenError(o, err)
 	}
 	defer srv.Close()
-	s.logf("listening on %s:%d as a %v multiplayer server (id 1)", o.addr, srv.Port(), o.dialect)
+	s.logf("listening on %s as a %v multiplayer server (id 1)", net.JoinHostPort(o.addr, strconv.Itoa(srv.Port())), o.dialect)
 
 	send := func(target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
 		return godotSend(srv, o.dialect, target, data, mode, channel)
@@ -113,13 +120,22 @@ func (s *session) godotConnect(ctx context.Context) error {
 		err error
 	}
 	done := make(chan dialed, 1)
+	host, err := o.connectHost(ctx)
+	if err != nil {
+		return err
+	}
+	dtls, err := o.dtlsClient()
+	if err != nil {
+		return err
+	}
 	go func() {
-		c, err := multiplayer.Dial(o.dialect, o.host, o.rport, multiplayer.ClientConfig{
+		c, err := multiplayer.Dial(o.dialect, host, o.rport, multiplayer.ClientConfig{
 			ID:             int32(o.data),
 			Channels:       o.channels,
 			Compression:    o.compress,
 			ConnectTimeout: o.connectTimeout(),
 			CloseTimeout:   graceTimeout,
+			DTLS:           dtls,
 		})
 		done <- dialed{c, err}
 	}()

@@ -179,7 +179,7 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal) {
 	require.NoError(t, p.cmd.Process.Signal(sig))
 }
 
-var listeningRE = regexp.MustCompile(`listening on [0-9.]+:(\d+)`)
+var listeningRE = regexp.MustCompile(`listening on (?:[0-9.]+|\[[0-9a-fA-F:.]+\]):(\d+)`)
 
 // listen starts enetcat listen on a free loopback port and returns it with
 // the port.

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +55,14 @@ type options struct {
 	json  bool
 	stats bool
 
+	// ipv6 is -6: listen on ::1 by default, connect to IPv6 addresses only.
+	ipv6 bool
+
+	// DTLS (dtls.go): listen's certificate and key files; connect's CA
+	// file, expected name and unsafe mode.
+	dtlsCert, dtlsKey, dtlsCA, dtlsName string
+	dtlsUnsafe                          bool
+
 	// dialect is multiplayer.Godot3 or Godot4 with --godot3 or --godot4,
 	// 0 for raw ENet.
 	dialect multiplayer.Dialect
@@ -99,7 +109,7 @@ const usageText = `enetcat is netcat for ENet: stdin lines become packets, recei
 are printed to stdout.
 
 Usage:
-  enetcat listen [--addr 127.0.0.1] --port N [options]
+  enetcat listen [--addr 127.0.0.1] [-6] --port N [options]
   enetcat connect HOST:PORT [options]
 
 listen serves peers: stdin lines go to every connected peer, and stdin's end
@@ -130,9 +140,21 @@ Options (both modes):
                    the transfer channel, and --flags picks the transfer mode)
   --data N         connect data sent with the request (default 0); with
                    --godot3/--godot4 the client's unique id (0: random)
+  -6               IPv6: listen on ::1 unless --addr says otherwise; connect
+                   to HOST's IPv6 address only (HOST may be [::1] without -6)
+
+Options (DTLS, as Godot 4's dtls_server_setup / dtls_client_setup):
+  --dtls-cert F    listen: PEM certificate (chain) file; with --dtls-key
+  --dtls-key F     listen: PEM private key file
+  --dtls-ca F      connect: PEM CA file the server's certificate must chain
+                   to; it must name HOST (or --dtls-name)
+  --dtls-name N    connect: the name to expect instead of HOST
+  --dtls-unsafe    connect: DTLS without checking the certificate (tests)
 
 Options (listen):
-  --addr A         IPv4 address to bind, or * for all (default 127.0.0.1)
+  --addr A         address to bind: * or :: for every interface, IPv4 and
+                   IPv6 (as Godot 4), 0.0.0.0 for every IPv4 one, or an IPv4
+                   or IPv6 address (default 127.0.0.1; ::1 with -6)
   --port N         UDP port, 0 for any free port (required)
   --max-peers N    peer slots, 1..4095 (default 32)
   --echo           send every received packet back to its sender on the same
@@ -164,11 +186,20 @@ func newFlagSet(name string, o *options, stderr io.Writer) (*flag.FlagSet, *stri
 	fs.DurationVar(&o.timeout, "timeout", 0, "")
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.stats, "stats", false, "")
+	fs.BoolVar(&o.ipv6, "6", false, "")
+	if name == "listen" {
+		fs.StringVar(&o.dtlsCert, "dtls-cert", "", "")
+		fs.StringVar(&o.dtlsKey, "dtls-key", "", "")
+	} else {
+		fs.StringVar(&o.dtlsCA, "dtls-ca", "", "")
+		fs.StringVar(&o.dtlsName, "dtls-name", "", "")
+		fs.BoolVar(&o.dtlsUnsafe, "dtls-unsafe", false, "")
+	}
 	var g3, g4 bool
 	fs.BoolFunc("godot3", "", func(string) error { g3 = true; return o.setDialect(multiplayer.Godot3, g4) })
 	fs.BoolFunc("godot4", "", func(string) error { g4 = true; return o.setDialect(multiplayer.Godot4, g3) })
 	if name == "listen" {
-		fs.StringVar(&o.addr, "addr", "127.0.0.1", "")
+		fs.StringVar(&o.addr, "addr", "", "")
 		fs.IntVar(&o.port, "port", -1, "")
 		fs.IntVar(&o.maxPeers, "max-peers", enet.DefaultMaxPeers, "")
 		fs.BoolVar(&o.echo, "echo", false, "")
@@ -270,6 +301,17 @@ func (o *options) validate(name string, positional []string, flags, comp string)
 		if o.maxPeers < 1 || o.maxPeers > enet.MaxPeers {
 			return usagef("bad --max-peers %d: want 1..%d", o.maxPeers, enet.MaxPeers)
 		}
+		if (o.dtlsCert == "") != (o.dtlsKey == "") {
+			return usagef("--dtls-cert and --dtls-key go together")
+		}
+		switch {
+		case o.addr == "" && o.ipv6:
+			o.addr = "::1"
+		case o.addr == "":
+			o.addr = "127.0.0.1"
+		case o.ipv6 && (o.addr == "0.0.0.0" || isIPv4(o.addr)):
+			return usagef("-6 with the IPv4 address --addr %s: drop one", o.addr)
+		}
 		return nil
 	}
 	if len(positional) != 1 {
@@ -285,6 +327,18 @@ func (o *options) validate(name string, positional []string, flags, comp string)
 	}
 	if host == "" {
 		host = "127.0.0.1"
+		if o.ipv6 {
+			host = "::1"
+		}
+	}
+	if o.dtlsUnsafe && (o.dtlsCA != "" || o.dtlsName != "") {
+		return usagef("--dtls-unsafe checks nothing: drop --dtls-ca and --dtls-name")
+	}
+	if o.dtlsName != "" && o.dtlsCA == "" {
+		return usagef("--dtls-name needs --dtls-ca")
+	}
+	if o.ipv6 && isIPv4(host) {
+		return usagef("-6 with the IPv4 address %s", host)
 	}
 	o.host, o.rport = host, p
 	return nil
@@ -332,4 +386,27 @@ func modeFlagsName(m multiplayer.TransferMode) string {
 	default:
 		return "unreliable"
 	}
+}
+
+// isIPv4 reports whether s is an IPv4 literal (or an IPv4-mapped one).
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Unmap().Is4()
+}
+
+// connectHost is the HOST to connect to: with -6 a name becomes its first
+// IPv6 address, so the connection uses IPv6 even where the resolver lists
+// an IPv4 address first.
+func (o *options) connectHost(ctx context.Context) (string, error) {
+	if !o.ipv6 {
+		return o.host, nil
+	}
+	if _, err := netip.ParseAddr(o.host); err == nil {
+		return o.host, nil
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip6", o.host)
+	if err != nil || len(ips) == 0 {
+		return "", fmt.Errorf("-6: %q has no IPv6 address: %v", o.host, err)
+	}
+	return ips[0].String(), nil
 }

@@ -11,11 +11,15 @@ import (
 	"github.com/enetgo/enet"
 )
 
-// setup applies --compress to a new host, destroying it on failure.
+// setup applies --compress and the DTLS options to a new host, destroying it on failure.
 func (s *session) setup(h *enet.Host) error {
 	if err := h.Compress(s.o.compress); err != nil {
 		h.Destroy()
 		return fmt.Errorf("set compression %s: %w", s.o.compName, err)
+	}
+	if err := s.o.setupDTLS(h); err != nil {
+		h.Destroy()
+		return fmt.Errorf("set up DTLS: %w", err)
 	}
 	return nil
 }
@@ -158,7 +162,11 @@ func (s *session) connect(ctx context.Context) error {
 		return err
 	}
 	defer h.Destroy()
-	peer, err := h.ConnectToHost(o.host, o.rport, o.channels, o.data)
+	host, err := o.connectHost(ctx)
+	if err != nil {
+		return err
+	}
+	peer, err := h.ConnectToHost(host, o.rport, o.channels, o.data)
 	if err != nil {
 		return fmt.Errorf("cannot connect to %s: %w", o.target(), err)
 	}
@@ -219,6 +227,9 @@ func (s *session) awaitConnect(ctx context.Context, h *enet.Host) error {
 		case enet.EventDisconnect:
 			return unreachable(o, ev.Err)
 		}
+	}
+	if st := h.DTLSStats(); st.Failures > 0 { // the handshake failed: say why
+		return fmt.Errorf("cannot connect to %s: DTLS handshake failed: %s", o.target(), st.LastError)
 	}
 	return unreachable(o, nil)
 }
