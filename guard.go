@@ -21,7 +21,7 @@ const (
 	// small packets waiting beside it.
 	peerMemorySlack = 1 << 20
 	// DefaultPeerCommandLimit is HostConfig.PeerCommandLimit's default.
-	DefaultPeerCommandLimit = 8192
+	DefaultPeerCommandLimit = 65536
 	// DefaultCutBan is HostConfig.CutBan's default.
 	DefaultCutBan = 10 * time.Second
 	// hostMemorySlack is what HostMemoryLimit's default allows over

@@ -257,7 +257,7 @@ func TestGuardLimits(t *testing.T) {
 	h.mu.Unlock()
 	assert.Equal(t, guardLimits{enabled: true, maxPacket: 32 << 20, maxWaiting: 32 << 20,
 		peersPerAddr: 4095, pendingPerAddr: 4, pendingTotal: 16, addressShare: 2,
-		peerMemory: 33 << 20, hostMemory: 40 << 20, peerCommands: 8192, cutBan: 10 * time.Second}, got)
+		peerMemory: 33 << 20, hostMemory: 40 << 20, peerCommands: 65536, cutBan: 10 * time.Second}, got)
 
 	h2 := newServer(t, HostConfig{MaxPeers: 4, MaxPacketSize: 1 << 20, MaxWaitingData: 2 << 20,
 		PeersPerAddress: 3, PendingPerAddress: -1, PendingLimit: -1, PeerMemoryLimit: -1, AddressShare: 3,

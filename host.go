@@ -168,10 +168,12 @@ type HostConfig struct {
 	// ENet about 250 bytes of bookkeeping whatever its size, so a flood of
 	// 1-byte packets would otherwise hold PeerMemoryLimit/250 of them. A
 	// peer over it is disconnected as over PeerMemoryLimit
-	// (HostDroppedPeerCommands). An ENet sender keeps at most a few
-	// thousand reliable commands in flight per channel unless its packets
-	// are tiny and its rate very high. 0 means DefaultPeerCommandLimit
-	// (8192), -1 no limit.
+	// (HostDroppedPeerCommands). An honest ENet sender keeps at most its
+	// window (64 KiB at most) of reliable data in flight, so a burst of
+	// 1-byte reliable packets over a lossy link can leave up to 65536
+	// commands waiting here: the default allows that (8192 cut an honest
+	// peer sending 10 000 small packets over a 20 %-loss link). 0 means
+	// DefaultPeerCommandLimit (65536), -1 no limit.
 	PeerCommandLimit int
 	// HostMemoryLimit bounds the same bytes for all peers together: when
 	// a datagram would take the host past it, the peer holding the most
