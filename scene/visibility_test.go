@@ -1,0 +1,218 @@
+package scene
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/enetgo/enet/multiplayer"
+	"github.com/enetgo/enet/variant"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// goPeer4 is a Go client of a Godot 4 server that records what it gets.
+type goPeer4 struct {
+	cli  *multiplayer.Client
+	m    *Multiplayer
+	rec  *recorder
+	log  *errLog
+	done chan struct{}
+
+	mu   sync.Mutex
+	reps []Replication
+}
+
+func dialPeer4(t *testing.T, port int) *goPeer4 {
+	t.Helper()
+	cli, err := multiplayer.Dial(multiplayer.Godot4, "127.0.0.1", port, multiplayer.ClientConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { cli.Close() })
+	p := &goPeer4{cli: cli, rec: &recorder{}, log: &errLog{}}
+	p.m = New(cli, Config{Replication: func(r Replication) {
+		p.mu.Lock()
+		p.reps = append(p.reps, r)
+		p.mu.Unlock()
+	}})
+	_, err = p.m.AddNode(NodeConfig{Path: "Player", Methods: []Method{
+		{Name: "hello", Mode: Authority, Handler: func(c *Call) error {
+			n, err := c.Arg(0).Int()
+			p.rec.add("hello %d from %d", n, c.From)
+			return err
+		}},
+		{Name: "next", Mode: AnyPeer},
+	}})
+	require.NoError(t, err)
+	for _, path := range []string{"Player/Sync", "Spawner"} {
+		_, err = p.m.AddNode(NodeConfig{Path: path})
+		require.NoError(t, err)
+	}
+	p.done = serve(p.m, cli.Events(), p.log, nil)
+	return p
+}
+
+// spawns returns the Spawn messages received so far, and the Despawn ones.
+func (p *goPeer4) spawns() (sp []*Spawn, de []*Despawn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.reps {
+		switch x := r.(type) {
+		case *Spawn:
+			sp = append(sp, x)
+		case *Despawn:
+			de = append(de, x)
+		}
+	}
+	return sp, de
+}
+
+// synced reports whether a SYNC (or delta, if delta) for netID carrying
+// values arrived.
+func (p *goPeer4) synced(netID uint32, delta bool, values ...any) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.reps {
+		if s, ok := r.(*Sync); ok && s.Delta == delta {
+			for _, st := range s.States {
+				if st.NetID == netID && assert.ObjectsAreEqual(values, st.Values) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// syncedAny reports whether any SYNC or delta arrived for netID.
+func (p *goPeer4) syncedAny(netID uint32) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.reps {
+		if s, ok := r.(*Sync); ok {
+			for _, st := range s.States {
+				if st.NetID == netID {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestGodot4ServerSpawnVisibility runs two Go clients against a real
+// Godot 4.6.3 server and shows what MultiplayerSynchronizer visibility
+// does on the wire. Scene-index spawns are decoded with their fields
+// (scene 0, net ids, name, spawn state) and followed by SYNC and DELTA; a
+// node visible to client A only is spawned, synced and called (rpc to
+// everyone) on A and never reaches B; withdrawing A's visibility sends A a
+// DESPAWN, and a visibility filter that refuses A with public visibility
+// spawns the node on B (and, for one frame, on A: see below).
+func TestGodot4ServerSpawnVisibility(t *testing.T) {
+	godottest.Godot4.Require(t)
+	port := freePort(t)
+	gs := godottest.Godot4.Start(t, "testdata/sync4_server.gd", fmt.Sprintf("port=%d", port))
+	_, err := gs.WaitLine("LISTENING", 20*time.Second)
+	require.NoError(t, err, gs.Output())
+	a := dialPeer4(t, port)
+	_, err = gs.WaitLine("PEER ", 10*time.Second)
+	require.NoError(t, err, gs.Output())
+	b := dialPeer4(t, port)
+	_, err = gs.WaitLine("STEP spawned", 10*time.Second)
+	require.NoError(t, err, gs.Output())
+
+	// A gets the scene spawn, its state, SYNC and DELTA, and hello(7).
+	var sp *Spawn
+	waitFor(t, 5*time.Second, func() bool {
+		s, _ := a.spawns()
+		if len(s) > 0 {
+			sp = s[0]
+		}
+		return sp != nil
+	}, "A got no SPAWN")
+	assert.Equal(t, int32(1), sp.From)
+	assert.Equal(t, "Spawner", sp.Spawner)
+	assert.Equal(t, uint8(0), sp.SceneID)
+	assert.Equal(t, "SceneBot", sp.Name)
+	assert.Nil(t, sp.Arg)
+	require.Len(t, sp.SyncIDs, 1)
+	assert.NotEqual(t, sp.NetID, sp.SyncIDs[0])
+	assert.Equal(t, []any{variant.Vector2{X: 5, Y: 6}, variant.Vector2{X: 2, Y: 3}}, sp.State)
+	sid := sp.SyncIDs[0]
+	waitFor(t, 5*time.Second, func() bool { return a.synced(sid, false, variant.Vector2{X: 9, Y: 10}) }, "A: no SYNC of the bot")
+	waitFor(t, 5*time.Second, func() bool { return a.synced(sid, true, 0.5) }, "A: no DELTA of the bot")
+	waitFor(t, 5*time.Second, func() bool { return a.rec.has("hello 7 from 1") }, "A: no hello: %v", a.rec)
+	var playerSync uint32
+	waitFor(t, 5*time.Second, func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		for _, r := range a.reps {
+			if s, ok := r.(*Sync); ok && !s.Delta {
+				for _, st := range s.States {
+					if st.NetID&pathFlag != 0 && assert.ObjectsAreEqual([]any{variant.Vector2{X: 1, Y: 2}}, st.Values) {
+						playerSync = st.NetID
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}, "A: no SYNC of the path-based Player/Sync")
+
+	// Withdraw A's visibility: A gets DESPAWN, B gets the SPAWN (filter).
+	require.NoError(t, a.m.RPC(1, "Player", "next"))
+	_, err = gs.WaitLine("STEP hidden from A", 5*time.Second)
+	require.NoError(t, err, gs.Output())
+	waitFor(t, 5*time.Second, func() bool { _, d := a.spawns(); return len(d) >= 1 }, "A got no DESPAWN")
+	_, d := a.spawns()
+	assert.Equal(t, sp.NetID, d[0].NetID)
+	var spB *Spawn
+	waitFor(t, 5*time.Second, func() bool {
+		s, _ := b.spawns()
+		if len(s) > 0 {
+			spB = s[0]
+		}
+		return spB != nil
+	}, "B got no SPAWN")
+	assert.Equal(t, sp.NetID, spB.NetID, "the same node, the same net id")
+	assert.Equal(t, sp.SyncIDs, spB.SyncIDs)
+	assert.Equal(t, "SceneBot", spB.Name)
+	assert.Equal(t, []any{variant.Vector2{X: 9, Y: 10}, variant.Vector2{X: 2, Y: 3}}, spB.State, "spawn state is the current state")
+	waitFor(t, 5*time.Second, func() bool { return a.rec.has("hello 8 from 1") }, "A: no hello(8): %v", a.rec)
+	require.NoError(t, a.m.RPC(1, "Player", "next"))
+	out, err := gs.Wait()
+	require.NoError(t, err, out)
+	require.True(t, godottest.HasLine(out, "PASS"), out)
+
+	// Godot 4.6.3 evaluates the filter with peer 0 when public visibility
+	// changes, finds the node visible to "everyone" and spawns it on A
+	// too; the filter's next per-frame check despawns it from A again.
+	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if _, d := a.spawns(); len(d) >= 2 {
+			break
+		}
+	}
+	var kinds []string
+	a.mu.Lock()
+	for _, r := range a.reps {
+		switch x := r.(type) {
+		case *Spawn:
+			kinds = append(kinds, fmt.Sprintf("spawn %d", x.NetID))
+		case *Despawn:
+			kinds = append(kinds, fmt.Sprintf("despawn %d", x.NetID))
+		}
+	}
+	a.mu.Unlock()
+	n := sp.NetID
+	assert.Equal(t, []string{fmt.Sprintf("spawn %d", n), fmt.Sprintf("despawn %d", n), fmt.Sprintf("spawn %d", n), fmt.Sprintf("despawn %d", n)}, kinds)
+
+	// B never saw what was visible to A only.
+	assert.False(t, b.rec.has("hello 7 from 1") || b.rec.has("hello 8 from 1"), "B got an RPC of a node it cannot see: %v", b.rec)
+	assert.False(t, b.syncedAny(playerSync), "B got SYNC of Player/Sync")
+	for _, p := range []*goPeer4{a, b} {
+		p.cli.Close()
+		<-p.done
+		assert.Empty(t, p.log.all())
+	}
+}
