@@ -180,6 +180,10 @@ type NodeConfig struct {
 	Methods []Method
 	// Properties are the properties peers may rset (Godot 3 only).
 	Properties []Property
+	// Visibility, if set, restricts who this side's RPCs of the node reach
+	// (Godot 4 only), as the visibility of the node's
+	// MultiplayerSynchronizer does in Godot: see Multiplayer.RPC.
+	Visibility *Visibility
 }
 
 // Node is a declared node of a Multiplayer.
@@ -193,6 +197,7 @@ type Node struct {
 	props     map[string]*Property
 	checksum  string
 	nodeLevel int // how many methods come from Node.rpc_config (ids from 0x8000)
+	vis       *Visibility
 }
 
 // relPath turns an absolute or relative node path into the path relative
@@ -208,7 +213,7 @@ func relPath(p string) string {
 }
 
 func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
-	n := &Node{m: m, path: relPath(cfg.Path), authority: cfg.Authority, byName: map[string]int{}}
+	n := &Node{m: m, path: relPath(cfg.Path), authority: cfg.Authority, byName: map[string]int{}, vis: cfg.Visibility}
 	if n.authority == 0 {
 		n.authority = 1
 	}
@@ -256,6 +261,9 @@ func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
 	}
 	n.checksum = hex.EncodeToString(h.Sum(nil))
 	n.nodeLevel = len(nodeLevel)
+	if cfg.Visibility != nil && !g4 {
+		return nil, errf(ErrUnsupported, "visibility is Godot 4 only")
+	}
 	if len(cfg.Properties) > 0 && g4 {
 		return nil, errf(ErrUnsupported, "rset properties are Godot 3 only")
 	}
@@ -279,6 +287,9 @@ func (n *Node) add(mt Method, id uint16) {
 // Path returns the node's path relative to /root, as it travels on the
 // wire.
 func (n *Node) Path() string { return n.path }
+
+// Visibility returns the node's Visibility, nil if it has none.
+func (n *Node) Visibility() *Visibility { return n.vis }
 
 // Authority returns the node's multiplayer authority (Godot 3: master).
 func (n *Node) Authority() int32 { return n.authority }

@@ -216,3 +216,83 @@ func TestGodot4ServerSpawnVisibility(t *testing.T) {
 		assert.Empty(t, p.log.all())
 	}
 }
+
+// TestVisibilityRules checks Visibility against MultiplayerSynchronizer's
+// is_visible_to: filters must all accept, then public or set per peer.
+func TestVisibilityRules(t *testing.T) {
+	var zero Visibility
+	assert.False(t, zero.VisibleTo(2), "the zero value shows nothing")
+	v := NewVisibility(false)
+	assert.False(t, v.VisibleTo(2))
+	v.SetFor(2, true)
+	assert.True(t, v.VisibleTo(2))
+	assert.False(t, v.VisibleTo(0), "peer 0 asks for public visibility")
+	assert.Equal(t, []int32{2}, v.Filter([]int32{4, 3, 2}))
+	v.SetFor(2, false)
+	assert.Empty(t, v.Filter([]int32{4, 3, 2}))
+	v.SetFor(0, true) // public
+	v.AddFilter(func(p int32) bool { return p != 3 })
+	assert.True(t, v.VisibleTo(0), "the filter accepts peer 0")
+	assert.Equal(t, []int32{2, 4}, v.Filter([]int32{4, 3, 2}))
+	v.SetPublic(false)
+	v.SetFor(3, true)
+	assert.False(t, v.VisibleTo(3), "a filter wins over set_visibility_for")
+}
+
+// TestVisibilitySends checks who gets what from a Go Godot 4 server with
+// a Visibility: RPCs as Godot's _send_rpc filters them (including its
+// peer-0 shortcut), and SpawnTo, SyncTo and DespawnTo to exact peer lists.
+func TestVisibilitySends(t *testing.T) {
+	ft := &fakeTransport{d: multiplayer.Godot4, id: 1, peers: []int32{2, 3, 4}}
+	m := New(ft, Config{})
+	v := NewVisibility(false)
+	v.SetFor(2, true)
+	_, err := m.AddNode(NodeConfig{Path: "Player", Visibility: v, Methods: []Method{{Name: "hello"}}})
+	require.NoError(t, err)
+	_, err = m.AddNode(NodeConfig{Path: "Spawner"})
+	require.NoError(t, err)
+	to := func(out []sent) (ids []int32) {
+		for _, s := range out {
+			ids = append(ids, s.to)
+		}
+		return ids
+	}
+
+	require.NoError(t, m.RPC(0, "Player", "hello", 1))
+	assert.Equal(t, []int32{2, 2}, to(ft.take()), "SIMPLIFY and the call, to peer 2 only")
+	require.NoError(t, m.RPC(-2, "Player", "hello", 1))
+	assert.Empty(t, ft.take(), "nobody else sees it")
+	err = m.RPC(3, "Player", "hello", 1)
+	require.ErrorIs(t, err, ErrNotVisible)
+	assert.Empty(t, ft.take())
+
+	// Public with a filter refusing 3: the filter accepts peer 0, so, as in
+	// Godot, an rpc to everyone is not restricted at all.
+	v.SetPublic(true)
+	v.AddFilter(func(p int32) bool { return p != 3 })
+	require.NoError(t, m.RPC(0, "Player", "hello", 1))
+	assert.Equal(t, []int32{3, 4, 2, 3, 4}, to(ft.take()), "SIMPLIFY to 3 and 4, the call to all")
+	require.ErrorIs(t, m.RPC(3, "Player", "hello", 1), ErrNotVisible)
+	// A filter that refuses peer 0 restricts per peer.
+	v.AddFilter(func(p int32) bool { return p != 0 })
+	require.NoError(t, m.RPC(0, "Player", "hello", 1))
+	assert.Equal(t, []int32{2, 4}, to(ft.take()))
+
+	bot := &Spawn{Spawner: "Spawner", SceneID: 0, NetID: 1, SyncIDs: []uint32{2}, Name: "Bot"}
+	require.NoError(t, m.SpawnTo(v.Filter(m.Peers()), bot))
+	got := ft.take()
+	assert.Equal(t, []int32{2, 4, 2, 4}, to(got), "SIMPLIFY of the spawner and SPAWN, to 2 and 4")
+	assert.Equal(t, byte(cmd4Spawn), got[2].data[0])
+	require.NoError(t, m.SyncTo([]int32{4}, &Sync{Time: 1, States: []SyncState{{NetID: 2, Values: []any{int64(1)}}}}))
+	require.NoError(t, m.DespawnTo([]int32{2}, 1))
+	got = ft.take()
+	assert.Equal(t, []int32{4, 2}, to(got))
+	assert.Equal(t, multiplayer.Unreliable, got[0].mode)
+	assert.Equal(t, []byte{cmd4Despawn, 1, 0, 0, 0}, got[1].data)
+	require.NoError(t, m.SpawnTo(nil, bot))
+	assert.Empty(t, ft.take(), "a nil list is nobody")
+	require.ErrorIs(t, m.SyncTo([]int32{9}, &Sync{}), ErrUnknownPeer)
+
+	_, err = New(&fakeTransport{d: multiplayer.Godot3, id: 1}, Config{}).AddNode(NodeConfig{Path: "X", Visibility: v})
+	require.ErrorIs(t, err, ErrUnsupported)
+}
