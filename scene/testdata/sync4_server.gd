@@ -4,9 +4,10 @@
 # /root/Spawner spawns res://bot.tscn (packed and saved here) into
 # /root/World, its synchronizer visible to A only. The server then calls
 # Player.hello(7), moves the bot and turns it (a delta). When A calls next(),
-# the bot's visibility for A is withdrawn (DESPAWN to A), and a filter
-# refusing A with public visibility shows it to B only. A's second next()
-# ends the run.
+# the bot's visibility for A is withdrawn (DESPAWN to A), then made public
+# with a filter refusing A (but accepting peer 0), and hello(8) follows.
+# A's second next() swaps in a filter refusing A and peer 0, and hello(9)
+# follows. A's third next() ends the run.
 extends SceneTree
 
 const PLAYER_SRC = """
@@ -134,12 +135,26 @@ func run() -> void:
 		fail("no next from A")
 		return
 	bsync.set_visibility_for(a, false)
-	bsync.add_visibility_filter(func(p): return p != a)
+	var not_a := func(p): return p != a
+	bsync.add_visibility_filter(not_a)
 	bsync.public_visibility = true
+	# Let the filter's per-frame checks run before hello(8): what they send
+	# arrives before hello (all reliable, channel 0).
+	for i in 5:
+		await process_frame
 	player.rpc("hello", 8)
-	print("STEP hidden from A")
+	print("STEP filter accepting 0")
 	if not await wait_for(func(): return player.phase >= 2, 10.0):
 		fail("no second next from A")
+		return
+	bsync.remove_visibility_filter(not_a)
+	bsync.add_visibility_filter(func(p): return p != a and p != 0)
+	for i in 5:
+		await process_frame
+	player.rpc("hello", 9)
+	print("STEP filter refusing 0")
+	if not await wait_for(func(): return player.phase >= 3, 10.0):
+		fail("no third next from A")
 		return
 	print("PASS")
 	quit(0)
