@@ -3,6 +3,7 @@ package scene
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -213,6 +214,134 @@ func TestGodot3GoClient(t *testing.T) {
 			require.NoError(t, err, out)
 			require.True(t, godottest.HasLine(out, "PASS"), out)
 			cli.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}
+
+// local3Modes are the Godot 3 RPC keywords in local3_client.gd's order.
+var local3Modes = []struct {
+	name string
+	mode Mode
+}{{"remote", Remote}, {"remotesync", RemoteSync}, {"master", Master}, {"mastersync", MasterSync}, {"puppet", Puppet}, {"puppetsync", PuppetSync}}
+
+// local3Matrix runs local3_client.gd's calls through a Go Godot 3
+// Multiplayer with id self (Own's master) and reports, for each tag,
+// whether it ran locally and whether it was sent.
+func local3Matrix(t *testing.T) (local, sent map[string]bool) {
+	const self = 7
+	ft := &fakeTransport{d: multiplayer.Godot3, id: self, peers: []int32{1}}
+	m := New(ft, Config{})
+	local, sent = map[string]bool{}, map[string]bool{}
+	run := func(c *Call) error {
+		tag, err := c.Arg(0).String()
+		local[tag] = true
+		return err
+	}
+	for _, node := range []struct {
+		name string
+		auth int32
+	}{{"Own", self}, {"Srv", 1}} {
+		cfg := NodeConfig{Path: node.name, Authority: node.auth}
+		for _, md := range local3Modes {
+			cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: md.mode, Handler: run})
+			cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: md.mode, Handler: run})
+		}
+		_, err := m.AddNode(cfg)
+		require.NoError(t, err)
+	}
+	for _, node := range []string{"Own", "Srv"} {
+		for _, md := range local3Modes {
+			for _, c := range []struct {
+				to   int32
+				kind string
+			}{{0, "all"}, {1, "server"}, {self, "self"}} {
+				tag := fmt.Sprintf("%s/m_%s/%s", node, md.name, c.kind)
+				err := m.RPC(c.to, node, "m_"+md.name, tag)
+				if c.to == self && !local[tag] {
+					require.ErrorIs(t, err, ErrUnknownPeer, tag)
+				} else {
+					require.NoError(t, err, tag)
+				}
+				for _, s := range ft.take() {
+					if s.data[0] == cmd3RemoteCall {
+						sent[tag] = true
+					}
+				}
+			}
+			tag := fmt.Sprintf("%s/p_%s/all", node, md.name)
+			require.NoError(t, m.RSet(0, node, "p_"+md.name, tag, Reliable), tag)
+			for _, s := range ft.take() {
+				if s.data[0] == cmd3RemoteSet {
+					sent[tag] = true
+				}
+			}
+		}
+	}
+	return local, sent
+}
+
+// TestGodot3LocalShortcut proves Godot 3's sender rules for rpc and rset
+// on real Godot 3.2.3 and 3.6.2 clients, and that a Go Godot 3 peer
+// follows them: for each mode, on the node's master and on a puppet, to
+// everyone, to the server and to itself, what runs on the caller and what
+// reaches the server are the same as Godot's.
+func TestGodot3LocalShortcut(t *testing.T) {
+	goLocal, goSent := local3Matrix(t)
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
+			m := New(srv, Config{})
+			var mu sync.Mutex
+			arrived := map[string]bool{}
+			finished := make(chan struct{})
+			record := func(c *Call) error {
+				tag, err := c.Arg(0).String()
+				mu.Lock()
+				arrived[tag] = true
+				mu.Unlock()
+				return err
+			}
+			for _, node := range []string{"Own", "Srv"} {
+				cfg := NodeConfig{Path: node}
+				for _, md := range local3Modes {
+					// The server accepts everything: it records what was sent.
+					cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: Remote, Handler: record})
+					cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: Remote, Handler: record})
+				}
+				cfg.Methods = append(cfg.Methods, Method{Name: "done", Mode: Remote, Handler: func(*Call) error {
+					close(finished)
+					return nil
+				}})
+				_, err := m.AddNode(cfg)
+				require.NoError(t, err)
+			}
+			log := &errLog{}
+			done := serve(m, srv.Events(), log, nil)
+			out := e.Run(t, "testdata/local3_client.gd", portArg(srv))
+			select {
+			case <-finished:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no done() from the client")
+			}
+			godotLocal := map[string]bool{}
+			for _, line := range strings.Split(out, "\n") {
+				if tag, ok := strings.CutPrefix(strings.TrimSpace(line), "LOCAL "); ok {
+					godotLocal[tag] = true
+				}
+			}
+			mu.Lock()
+			t.Logf("%d calls ran on the caller, %d reached the server", len(godotLocal), len(arrived))
+			assert.Equal(t, godotLocal, goLocal, "what runs on the caller")
+			assert.Equal(t, arrived, goSent, "what reaches the server")
+			// Spot checks of the rules themselves.
+			assert.True(t, godotLocal["Own/m_master/all"] && !arrived["Own/m_master/all"], "master on the master: local only")
+			assert.True(t, godotLocal["Srv/m_puppet/all"] && arrived["Srv/m_puppet/all"], "puppet on a puppet: local and sent")
+			assert.True(t, !godotLocal["Own/m_remote/all"] && arrived["Own/m_remote/all"], "remote: sent only")
+			mu.Unlock()
+			srv.Close()
 			<-done
 			assert.Empty(t, log.all())
 		})
