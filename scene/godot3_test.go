@@ -3,6 +3,7 @@ package scene
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -346,4 +347,123 @@ func TestGodot3LocalShortcut(t *testing.T) {
 			assert.Empty(t, log.all())
 		})
 	}
+}
+
+// sendLog is a Transport that records the target of every call or set it
+// sends.
+type sendLog struct {
+	Transport
+	mu      sync.Mutex
+	targets []int32
+}
+
+func (s *sendLog) ID() int32 { return s.Transport.(interface{ ID() int32 }).ID() }
+
+func (s *sendLog) Send(to int32, data []byte, mode multiplayer.TransferMode, ch int) error {
+	if data[0] == cmd3RemoteCall {
+		s.mu.Lock()
+		s.targets = append(s.targets, to)
+		s.mu.Unlock()
+	}
+	return s.Transport.Send(to, data, mode, ch)
+}
+
+func (s *sendLog) take() []int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.targets
+	s.targets = nil
+	return out
+}
+
+// TestGodot3GoClientBroadcast runs a Go client on a real Godot 3.2.3 and
+// 3.6.2 server with two Godot clients of the same version: the Go
+// client's rpc to everyone reaches the server and both clients (through
+// the server's relay), first one packet per peer with the path, then,
+// once every peer confirmed, as one packet to 0; its rpc to everyone but
+// client A reaches the server and B only. The Godot peers see the Go
+// client as the sender and answer it, the clients through the relay.
+func TestGodot3GoClientBroadcast(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			port := freePort(t)
+			gs := e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=server")
+			_, err := gs.WaitLine("LISTENING", 20*time.Second)
+			require.NoError(t, err, gs.Output())
+			var ids [2]int32
+			var clients [2]*godottest.Process
+			for i := range clients {
+				clients[i] = e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=client")
+				line, err := clients[i].WaitLine("READY", 20*time.Second)
+				require.NoError(t, err, clients[i].Output())
+				_, err = fmt.Sscanf(line, "READY %d", &ids[i])
+				require.NoError(t, err)
+			}
+			a, b := ids[0], ids[1]
+			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+			require.NoError(t, err)
+			defer cli.Close()
+			tr := &sendLog{Transport: cli}
+			m := New(tr, Config{})
+			rec := &recorder{}
+			_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
+				{Name: "say", Mode: Remote},
+				{Name: "ack", Mode: Remote, Handler: func(c *Call) error {
+					text, err := c.Arg(0).String()
+					rec.add("ack %s from %d", text, c.From)
+					return err
+				}},
+			}})
+			require.NoError(t, err)
+			log := &errLog{}
+			done := serve(m, cli.Events(), log, nil)
+			waitFor(t, 5*time.Second, func() bool { return len(m.Peers()) == 3 }, "the Go client does not know both clients: %v", m.Peers())
+			acked := func(text string, from ...int32) {
+				t.Helper()
+				for _, id := range from {
+					waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("ack %s from %d", text, id)) }, "no ack of %s from %d: %v", text, id, rec)
+				}
+			}
+
+			require.NoError(t, m.RPC(0, "Chat", "say", "all-1"))
+			assert.Equal(t, sortedIDs([]int32{1, a, b}), sortedIDs(tr.take()), "unconfirmed: one packet per peer")
+			acked("all-1", 1, a, b)
+			require.NoError(t, m.RPC(0, "Chat", "say", "all-2"))
+			assert.Equal(t, []int32{0}, tr.take(), "confirmed: one packet to everyone")
+			acked("all-2", 1, a, b)
+			require.NoError(t, m.RPC(-a, "Chat", "say", "not-a"))
+			assert.Equal(t, []int32{-a}, tr.take())
+			acked("not-a", 1, b)
+			require.NoError(t, m.RPC(0, "Chat", "say", "end"))
+			me := cli.ID()
+			want := func(texts ...string) string {
+				var parts []string
+				for _, s := range texts {
+					parts = append(parts, fmt.Sprintf("%d:%s", me, s))
+				}
+				return "GOT " + strings.Join(parts, ",")
+			}
+			for i, p := range []*godottest.Process{gs, clients[0], clients[1]} {
+				out, err := p.Wait()
+				require.NoError(t, err, out)
+				require.True(t, godottest.HasLine(out, "PASS"), out)
+				exp := want("all-1", "all-2", "not-a", "end")
+				if i == 1 {
+					exp = want("all-1", "all-2", "end")
+				}
+				assert.True(t, godottest.HasLine(out, exp), "want %q in:\n%s", exp, out)
+			}
+			assert.False(t, rec.has(fmt.Sprintf("ack not-a from %d", a)))
+			cli.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}
+
+func sortedIDs(ids []int32) []int32 {
+	out := append([]int32(nil), ids...)
+	slices.Sort(out)
+	return out
 }
