@@ -419,6 +419,10 @@ func (m *Multiplayer) sync(to int32, peers []int32, s *Sync) error {
 
 // appendSync appends a SYNC or delta packet.
 func appendSync(dst []byte, s *Sync) ([]byte, error) {
+	if len(s.States) == 0 {
+		// Godot refuses a SYNC shorter than 11 bytes, and never sends one.
+		return nil, errf(ErrInvalid, "sync without states")
+	}
 	if s.Delta {
 		dst = append(dst, cmd4Sync|flagDelta)
 	} else {

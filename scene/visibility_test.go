@@ -292,7 +292,8 @@ func TestVisibilitySends(t *testing.T) {
 	assert.Equal(t, []byte{cmd4Despawn, 1, 0, 0, 0}, got[1].data)
 	require.NoError(t, m.SpawnTo(nil, bot))
 	assert.Empty(t, ft.take(), "a nil list is nobody")
-	require.ErrorIs(t, m.SyncTo([]int32{9}, &Sync{}), ErrUnknownPeer)
+	require.ErrorIs(t, m.SyncTo([]int32{9}, &Sync{States: []SyncState{{NetID: 2, Values: []any{1}}}}), ErrUnknownPeer)
+	require.ErrorIs(t, m.SyncTo([]int32{2}, &Sync{}), ErrInvalid, "Godot refuses a SYNC without states")
 
 	_, err = New(&fakeTransport{d: multiplayer.Godot3, id: 1}, Config{}).AddNode(NodeConfig{Path: "X", Visibility: v})
 	require.ErrorIs(t, err, ErrUnsupported)
