@@ -290,6 +290,19 @@ func local3Matrix(t *testing.T) (local, sent map[string]bool) {
 // reaches the server are the same as Godot's.
 func TestGodot3LocalShortcut(t *testing.T) {
 	goLocal, goSent := local3Matrix(t)
+	// The rules, also when no engine can run: per node, the three sync
+	// modes and master (on the master) or puppet (on a puppet) run here,
+	// to everyone and to the own id, and for rset; master and mastersync
+	// on the master are not sent to everyone.
+	assert.Len(t, goLocal, 24)
+	assert.Len(t, goSent, 32)
+	for _, tag := range []string{"Own/m_master/all", "Own/m_mastersync/all", "Own/p_master/all", "Own/p_mastersync/all"} {
+		assert.True(t, goLocal[tag] && !goSent[tag], tag)
+	}
+	for _, tag := range []string{"Srv/m_puppet/all", "Srv/m_mastersync/all", "Own/m_puppetsync/all"} {
+		assert.True(t, goLocal[tag] && goSent[tag], tag)
+	}
+	assert.False(t, goLocal["Own/m_puppet/all"] || goLocal["Srv/m_master/all"] || goLocal["Own/m_remote/self"])
 	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
 		t.Run(e.Name, func(t *testing.T) {
 			e.Require(t)

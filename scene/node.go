@@ -22,17 +22,22 @@ type Mode uint8
 // Modes.
 const (
 	// Authority: only the node's authority (Godot 3: network master) may
-	// call; Godot 3's puppet (the receiver must not be the master itself).
+	// call; Godot 3's puppet (the receiver must not be the master itself;
+	// a puppet calling it on a target set that includes itself runs it
+	// locally too).
 	Authority Mode = iota
 	// AnyPeer: every peer may call (Godot 3: remote).
 	AnyPeer
 	// Disabled: nobody may call.
 	Disabled
-	// Master (Godot 3): any peer may call, but only on the master.
+	// Master (Godot 3): any peer may call, but only on the master. The
+	// master calling it on a target set that includes itself runs it
+	// locally and sends nothing.
 	Master
 	// RemoteSync (Godot 3): remote, and the sender runs it locally too.
 	RemoteSync
-	// MasterSync (Godot 3): master, and the sender runs it locally too.
+	// MasterSync (Godot 3): master, and the sender runs it locally too;
+	// on the master itself it is not sent.
 	MasterSync
 	// PuppetSync (Godot 3): puppet, and the sender runs it locally too.
 	PuppetSync
@@ -67,9 +72,6 @@ func (m Mode) godot4() (int, bool) {
 	}
 	return 0, false
 }
-
-// sync reports whether a Godot 3 sender also runs the method locally.
-func (m Mode) sync() bool { return m == RemoteSync || m == MasterSync || m == PuppetSync }
 
 // Transfer is how a call travels. The zero value is Reliable, Godot's
 // default for RPCs.
@@ -139,8 +141,9 @@ type Method struct {
 	Transfer Transfer
 	Channel  int
 	// CallLocal runs the handler locally too when this side calls the
-	// method on a target set that includes itself (Godot 4 "call_local";
-	// Godot 3's *sync modes imply it).
+	// method on a target set that includes itself (Godot 4 "call_local").
+	// Godot 3 has no such setting: there the mode decides (see
+	// Multiplayer.RPC), and CallLocal is refused.
 	CallLocal bool
 	// NodeConfig marks a method configured with Node.rpc_config instead of
 	// the script (Godot 4): such methods are numbered before the script's,
@@ -235,6 +238,9 @@ func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
 		}
 		if mt.Mode > PuppetSync || mt.Transfer > UnreliableOrdered || mt.Channel < 0 || mt.Channel > 255 {
 			return nil, errf(ErrUnsupported, "method %q settings", mt.Name)
+		}
+		if mt.CallLocal && !g4 {
+			return nil, errf(ErrUnsupported, "method %q: call_local is Godot 4 only; Godot 3's mode decides", mt.Name)
 		}
 		if mt.NodeConfig && g4 {
 			nodeLevel = append(nodeLevel, mt)
