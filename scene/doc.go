@@ -44,9 +44,22 @@
 // channel. The first call of a node to a peer sends SIMPLIFY_PATH and the
 // call with the node's full path; once the peer confirmed the path, calls
 // carry the short cache id, as Godot does. RSet sets a Godot 3 property.
+// Godot 4's call_local (Method.CallLocal) and Godot 3's modes decide
+// whether the caller runs a call itself, and Godot 3's master calling its
+// own master method runs it without sending, as Godot 3 does.
 // Spawn, Despawn and Sync send Godot 4 replication messages that a Godot
-// client's MultiplayerSpawner and MultiplayerSynchronizer apply;
-// PathNetID gives a synchronizer's id when it exists on both sides.
+// client's MultiplayerSpawner and MultiplayerSynchronizer apply (custom
+// spawns with an argument and scene-index spawns of the spawner's
+// spawnable scenes); PathNetID gives a synchronizer's id when it exists on
+// both sides.
+//
+// # Visibility
+//
+// A Visibility mirrors a MultiplayerSynchronizer's public_visibility,
+// set_visibility_for and visibility filters. Set as NodeConfig.Visibility
+// it restricts the node's RPCs as Godot's is_rpc_visible does; SpawnTo,
+// DespawnTo and SyncTo send replication to exact peer lists such as
+// Visibility.Filter(m.Peers()).
 //
 // # Relaying
 //
@@ -69,10 +82,13 @@
 // every transfer mode and on a custom channel, Variant arguments in their
 // compact form, 40 node paths, two clients calling each other through a Go
 // server, Go clients on a Godot server and through its relay, a refused
-// call, a checksum mismatch, server-driven spawn, sync and delta), Godot
-// 3.6.2 and 3.2.3 (Godot clients on a Go server and a Go client on a Godot
-// server: rpc, rpc_id, rpc_unreliable, rset in both directions,
-// remotesync, refused puppet calls). Godot 4.0-4.2 confirm paths with another CONFIRM_PATH
+// call, a checksum mismatch, server-driven custom and scene-index spawns,
+// sync and delta, a Godot server's scene spawns decoded by Go clients,
+// visibility deciding who gets spawns, syncs and RPCs), Godot 3.6.2 and
+// 3.2.3 (Godot clients on a Go server and a Go client on a Godot server:
+// rpc, rpc_id, rpc_unreliable, rset in both directions, remotesync,
+// refused puppet calls, every mode's local shortcut, a Go client's
+// broadcasts relayed to Godot clients). Godot 4.0-4.2 confirm paths with another CONFIRM_PATH
 // layout: set Config.Confirm to Confirm40 for them (not tested against
 // those engines). docs/rpc.md describes every layout.
 package scene

@@ -37,6 +37,9 @@ var (
 	ErrCacheFull = errors.New("scene: path cache full for peer")
 	// ErrDuplicateID: a Godot 4.3+ peer sent SIMPLIFY_PATH twice for one id.
 	ErrDuplicateID = errors.New("scene: duplicate path cache id")
+	// ErrNotVisible: an RPC to a peer that cannot see the node
+	// (NodeConfig.Visibility), which Godot 4 refuses to send.
+	ErrNotVisible = errors.New("scene: node not visible to peer")
 	// ErrUnsupported: something the dialect does not have (rset in Godot 4,
 	// replication in Godot 3) or a bad declaration.
 	ErrUnsupported = errors.New("scene: unsupported")

@@ -91,6 +91,28 @@ func ExampleAppendCompressed() {
 	// 81
 }
 
+// A Go server reproduces a MultiplayerSynchronizer's visibility: the
+// node's RPCs reach only the peers that see it, and spawns and syncs go to
+// Filter's peers. When visibility changes, send SpawnTo to the peers that
+// newly see the node and DespawnTo to those that no longer do.
+func ExampleVisibility() {
+	peers := []int32{2, 3, 4}
+	v := scene.NewVisibility(false) // public_visibility = false
+	v.SetFor(2, true)               // set_visibility_for(2, true)
+	fmt.Println(v.Filter(peers))
+	v.SetPublic(true)
+	v.AddFilter(func(p int32) bool { return p != 3 && p != 0 }) // refuse 0 too, see docs/rpc.md
+	fmt.Println(v.Filter(peers))
+
+	m := scene.New(fakeServer{}, scene.Config{})
+	_, err := m.AddNode(scene.NodeConfig{Path: "Bot", Visibility: v, Methods: []scene.Method{{Name: "hit"}}})
+	fmt.Println(err)
+	// Output:
+	// [2]
+	// [2 4]
+	// <nil>
+}
+
 // fakeServer is a transport without a network, for examples.
 type fakeServer struct{}
 

@@ -3,6 +3,8 @@ package scene
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,4 +219,264 @@ func TestGodot3GoClient(t *testing.T) {
 			assert.Empty(t, log.all())
 		})
 	}
+}
+
+// local3Modes are the Godot 3 RPC keywords in local3_client.gd's order.
+var local3Modes = []struct {
+	name string
+	mode Mode
+}{{"remote", Remote}, {"remotesync", RemoteSync}, {"master", Master}, {"mastersync", MasterSync}, {"puppet", Puppet}, {"puppetsync", PuppetSync}}
+
+// local3Matrix runs local3_client.gd's calls through a Go Godot 3
+// Multiplayer with id self (Own's master) and reports, for each tag,
+// whether it ran locally and whether it was sent.
+func local3Matrix(t *testing.T) (local, sent map[string]bool) {
+	const self = 7
+	ft := &fakeTransport{d: multiplayer.Godot3, id: self, peers: []int32{1}}
+	m := New(ft, Config{})
+	local, sent = map[string]bool{}, map[string]bool{}
+	run := func(c *Call) error {
+		tag, err := c.Arg(0).String()
+		local[tag] = true
+		return err
+	}
+	for _, node := range []struct {
+		name string
+		auth int32
+	}{{"Own", self}, {"Srv", 1}} {
+		cfg := NodeConfig{Path: node.name, Authority: node.auth}
+		for _, md := range local3Modes {
+			cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: md.mode, Handler: run})
+			cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: md.mode, Handler: run})
+		}
+		_, err := m.AddNode(cfg)
+		require.NoError(t, err)
+	}
+	for _, node := range []string{"Own", "Srv"} {
+		for _, md := range local3Modes {
+			for _, c := range []struct {
+				to   int32
+				kind string
+			}{{0, "all"}, {1, "server"}, {self, "self"}} {
+				tag := fmt.Sprintf("%s/m_%s/%s", node, md.name, c.kind)
+				err := m.RPC(c.to, node, "m_"+md.name, tag)
+				if c.to == self && !local[tag] {
+					require.ErrorIs(t, err, ErrUnknownPeer, tag)
+				} else {
+					require.NoError(t, err, tag)
+				}
+				for _, s := range ft.take() {
+					if s.data[0] == cmd3RemoteCall {
+						sent[tag] = true
+					}
+				}
+			}
+			tag := fmt.Sprintf("%s/p_%s/all", node, md.name)
+			require.NoError(t, m.RSet(0, node, "p_"+md.name, tag, Reliable), tag)
+			for _, s := range ft.take() {
+				if s.data[0] == cmd3RemoteSet {
+					sent[tag] = true
+				}
+			}
+		}
+	}
+	return local, sent
+}
+
+// TestGodot3LocalShortcut proves Godot 3's sender rules for rpc and rset
+// on real Godot 3.2.3 and 3.6.2 clients, and that a Go Godot 3 peer
+// follows them: for each mode, on the node's master and on a puppet, to
+// everyone, to the server and to itself, what runs on the caller and what
+// reaches the server are the same as Godot's.
+func TestGodot3LocalShortcut(t *testing.T) {
+	goLocal, goSent := local3Matrix(t)
+	// The rules, also when no engine can run: per node, the three sync
+	// modes and master (on the master) or puppet (on a puppet) run here,
+	// to everyone and to the own id, and for rset; master and mastersync
+	// on the master are not sent to everyone.
+	assert.Len(t, goLocal, 24)
+	assert.Len(t, goSent, 32)
+	for _, tag := range []string{"Own/m_master/all", "Own/m_mastersync/all", "Own/p_master/all", "Own/p_mastersync/all"} {
+		assert.True(t, goLocal[tag] && !goSent[tag], tag)
+	}
+	for _, tag := range []string{"Srv/m_puppet/all", "Srv/m_mastersync/all", "Own/m_puppetsync/all"} {
+		assert.True(t, goLocal[tag] && goSent[tag], tag)
+	}
+	assert.False(t, goLocal["Own/m_puppet/all"] || goLocal["Srv/m_master/all"] || goLocal["Own/m_remote/self"])
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
+			m := New(srv, Config{})
+			var mu sync.Mutex
+			arrived := map[string]bool{}
+			finished := make(chan struct{})
+			record := func(c *Call) error {
+				tag, err := c.Arg(0).String()
+				mu.Lock()
+				arrived[tag] = true
+				mu.Unlock()
+				return err
+			}
+			for _, node := range []string{"Own", "Srv"} {
+				cfg := NodeConfig{Path: node}
+				for _, md := range local3Modes {
+					// The server accepts everything: it records what was sent.
+					cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: Remote, Handler: record})
+					cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: Remote, Handler: record})
+				}
+				cfg.Methods = append(cfg.Methods, Method{Name: "done", Mode: Remote, Handler: func(*Call) error {
+					close(finished)
+					return nil
+				}})
+				_, err := m.AddNode(cfg)
+				require.NoError(t, err)
+			}
+			log := &errLog{}
+			done := serve(m, srv.Events(), log, nil)
+			out := e.Run(t, "testdata/local3_client.gd", portArg(srv))
+			select {
+			case <-finished:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no done() from the client")
+			}
+			godotLocal := map[string]bool{}
+			for _, line := range strings.Split(out, "\n") {
+				if tag, ok := strings.CutPrefix(strings.TrimSpace(line), "LOCAL "); ok {
+					godotLocal[tag] = true
+				}
+			}
+			mu.Lock()
+			t.Logf("%d calls ran on the caller, %d reached the server", len(godotLocal), len(arrived))
+			assert.Equal(t, godotLocal, goLocal, "what runs on the caller")
+			assert.Equal(t, arrived, goSent, "what reaches the server")
+			// Spot checks of the rules themselves.
+			assert.True(t, godotLocal["Own/m_master/all"] && !arrived["Own/m_master/all"], "master on the master: local only")
+			assert.True(t, godotLocal["Srv/m_puppet/all"] && arrived["Srv/m_puppet/all"], "puppet on a puppet: local and sent")
+			assert.True(t, !godotLocal["Own/m_remote/all"] && arrived["Own/m_remote/all"], "remote: sent only")
+			mu.Unlock()
+			srv.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}
+
+// sendLog is a Transport that records the target of every call or set it
+// sends.
+type sendLog struct {
+	Transport
+	mu      sync.Mutex
+	targets []int32
+}
+
+func (s *sendLog) ID() int32 { return s.Transport.(interface{ ID() int32 }).ID() }
+
+func (s *sendLog) Send(to int32, data []byte, mode multiplayer.TransferMode, ch int) error {
+	if data[0] == cmd3RemoteCall {
+		s.mu.Lock()
+		s.targets = append(s.targets, to)
+		s.mu.Unlock()
+	}
+	return s.Transport.Send(to, data, mode, ch)
+}
+
+func (s *sendLog) take() []int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.targets
+	s.targets = nil
+	return out
+}
+
+// TestGodot3GoClientBroadcast runs a Go client on a real Godot 3.2.3 and
+// 3.6.2 server with two Godot clients of the same version: the Go
+// client's rpc to everyone reaches the server and both clients (through
+// the server's relay), first one packet per peer with the path, then,
+// once every peer confirmed, as one packet to 0; its rpc to everyone but
+// client A reaches the server and B only. The Godot peers see the Go
+// client as the sender and answer it, the clients through the relay.
+func TestGodot3GoClientBroadcast(t *testing.T) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			port := freePort(t)
+			gs := e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=server")
+			_, err := gs.WaitLine("LISTENING", 20*time.Second)
+			require.NoError(t, err, gs.Output())
+			var ids [2]int32
+			var clients [2]*godottest.Process
+			for i := range clients {
+				clients[i] = e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=client")
+				line, err := clients[i].WaitLine("READY", 20*time.Second)
+				require.NoError(t, err, clients[i].Output())
+				_, err = fmt.Sscanf(line, "READY %d", &ids[i])
+				require.NoError(t, err)
+			}
+			a, b := ids[0], ids[1]
+			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+			require.NoError(t, err)
+			defer cli.Close()
+			tr := &sendLog{Transport: cli}
+			m := New(tr, Config{})
+			rec := &recorder{}
+			_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
+				{Name: "say", Mode: Remote},
+				{Name: "ack", Mode: Remote, Handler: func(c *Call) error {
+					text, err := c.Arg(0).String()
+					rec.add("ack %s from %d", text, c.From)
+					return err
+				}},
+			}})
+			require.NoError(t, err)
+			log := &errLog{}
+			done := serve(m, cli.Events(), log, nil)
+			waitFor(t, 5*time.Second, func() bool { return len(m.Peers()) == 3 }, "the Go client does not know both clients: %v", m.Peers())
+			acked := func(text string, from ...int32) {
+				t.Helper()
+				for _, id := range from {
+					waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("ack %s from %d", text, id)) }, "no ack of %s from %d: %v", text, id, rec)
+				}
+			}
+
+			require.NoError(t, m.RPC(0, "Chat", "say", "all-1"))
+			assert.Equal(t, sortedIDs([]int32{1, a, b}), sortedIDs(tr.take()), "unconfirmed: one packet per peer")
+			acked("all-1", 1, a, b)
+			require.NoError(t, m.RPC(0, "Chat", "say", "all-2"))
+			assert.Equal(t, []int32{0}, tr.take(), "confirmed: one packet to everyone")
+			acked("all-2", 1, a, b)
+			require.NoError(t, m.RPC(-a, "Chat", "say", "not-a"))
+			assert.Equal(t, []int32{-a}, tr.take())
+			acked("not-a", 1, b)
+			require.NoError(t, m.RPC(0, "Chat", "say", "end"))
+			me := cli.ID()
+			want := func(texts ...string) string {
+				var parts []string
+				for _, s := range texts {
+					parts = append(parts, fmt.Sprintf("%d:%s", me, s))
+				}
+				return "GOT " + strings.Join(parts, ",")
+			}
+			for i, p := range []*godottest.Process{gs, clients[0], clients[1]} {
+				out, err := p.Wait()
+				require.NoError(t, err, out)
+				require.True(t, godottest.HasLine(out, "PASS"), out)
+				exp := want("all-1", "all-2", "not-a", "end")
+				if i == 1 {
+					exp = want("all-1", "all-2", "end")
+				}
+				assert.True(t, godottest.HasLine(out, exp), "want %q in:\n%s", exp, out)
+			}
+			assert.False(t, rec.has(fmt.Sprintf("ack not-a from %d", a)))
+			cli.Close()
+			<-done
+			assert.Empty(t, log.all())
+		})
+	}
+}
+
+func sortedIDs(ids []int32) []int32 {
+	out := append([]int32(nil), ids...)
+	slices.Sort(out)
+	return out
 }

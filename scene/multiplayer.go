@@ -236,9 +236,18 @@ func checkParams(params []variant.Type, args []Value) error {
 // RPC calls method of the node at path on peer to (0 everyone, N peer N,
 // -N everyone but N) with the method's transfer mode and channel, as
 // Godot's rpc / rpc_id. Peers that have not confirmed the node's path
-// first get SIMPLIFY_PATH and the call in full-path form. With CallLocal
-// (or a Godot 3 *sync mode) the handler also runs here when the target set
-// includes this side; rpc_id to the own id without it fails.
+// first get SIMPLIFY_PATH and the call in full-path form.
+//
+// Godot 4: with CallLocal the handler also runs here when the target set
+// includes this side; rpc_id to the own id without it fails. A node with a
+// Visibility reaches only the peers that see it (ErrNotVisible for one
+// that does not).
+//
+// Godot 3 (when the target set includes this side): remotesync,
+// mastersync and puppetsync run the handler here too; master runs it here
+// on the node's master (Authority) and then sends nothing, and so does
+// mastersync; puppet runs it here on a puppet and still sends. A call to
+// the own id never sends, and fails when the mode does not run it here.
 func (m *Multiplayer) RPC(to int32, path, method string, args ...any) error {
 	n := m.Node(path)
 	if n == nil {
@@ -249,7 +258,9 @@ func (m *Multiplayer) RPC(to int32, path, method string, args ...any) error {
 
 // RSet sets property on the node at path on peer to (Godot 3 rset /
 // rset_id; the property's Transfer is not declared here, so tr picks
-// rset or rset_unreliable).
+// rset or rset_unreliable). As Godot 3's rsetp, the property's Handler
+// runs here first when the property's mode makes the set local (see RPC),
+// and nothing is sent when the mode skips the network.
 func (m *Multiplayer) RSet(to int32, path, property string, value any, tr Transfer) error {
 	if m.d != multiplayer.Godot3 {
 		return &Error{Op: "send rset", Path: path, Method: property, Err: errf(ErrUnsupported, "rset is Godot 3 only")}
@@ -258,7 +269,52 @@ func (m *Multiplayer) RSet(to int32, path, property string, value any, tr Transf
 	if n == nil {
 		return &Error{Op: "send rset", Path: path, Method: property, Err: ErrUnknownNode}
 	}
-	return m.send3(to, n, true, property, Method{Name: property, Transfer: tr}, []any{value})
+	// An undeclared property is sent like one without an rset keyword
+	// (disabled): never set here.
+	mt := Method{Name: property, Mode: Disabled, Transfer: tr}
+	if pr := n.props[property]; pr != nil {
+		mt.Mode, mt.Handler = pr.Mode, pr.Handler
+	}
+	local, send := m.local3(to, n, mt.Mode)
+	if local {
+		if err := m.callLocal(n, &mt, []any{value}, true); err != nil {
+			return err
+		}
+	}
+	if !send {
+		if !local {
+			return &Error{Op: "send rset", Path: n.path, Method: property, Err: errf(ErrUnknownPeer, "rset on itself is not allowed by mode %v", mt.Mode)}
+		}
+		return nil
+	}
+	return m.send3(to, n, true, property, mt, []any{value})
+}
+
+// local3 is Godot 3's rule (multiplayer_api.cpp, rpcp, rsetp and
+// _should_call_local, 3.2 to 3.6) for a call or set this side makes: when
+// the target set includes this side, remotesync, mastersync and puppetsync
+// run locally, master runs locally on the master, and puppet runs locally
+// on a puppet; master and mastersync on the master itself send nothing.
+// A call to the own id never sends.
+func (m *Multiplayer) local3(to int32, n *Node, mode Mode) (local, send bool) {
+	send = to != m.self
+	if to != 0 && to != m.self && (to > 0 || -to == m.self) {
+		return false, send
+	}
+	master := n.authority == m.self
+	switch mode {
+	case RemoteSync, PuppetSync:
+		local = true
+	case MasterSync:
+		local = true
+		send = send && !master
+	case Master:
+		local = master
+		send = send && !master
+	case Puppet:
+		local = !master
+	}
+	return local, send
 }
 
 func (m *Multiplayer) rpc(to int32, n *Node, method string, args []any) error {
@@ -266,31 +322,45 @@ func (m *Multiplayer) rpc(to int32, n *Node, method string, args []any) error {
 	if mt == nil {
 		return &Error{Op: "send rpc", Path: n.path, Method: method, Err: ErrUnknownMethod}
 	}
-	local := mt.CallLocal || (m.d == multiplayer.Godot3 && mt.Mode.sync())
+	if m.d == multiplayer.Godot3 {
+		return m.rpc3(to, n, mt, args)
+	}
+	local := mt.CallLocal
 	if to == m.self {
 		if !local {
 			return &Error{Op: "send rpc", Path: n.path, Method: method, Err: errf(ErrUnknownPeer, "rpc to self without call_local")}
 		}
-		return m.callLocal(n, mt, args)
+		return m.callLocal(n, mt, args, false)
 	}
-	var err error
-	if m.d == multiplayer.Godot4 {
-		err = m.send4(to, n, mt, args)
-	} else {
-		err = m.send3(to, n, false, method, *mt, args)
-	}
-	if err != nil {
+	if err := m.send4(to, n, mt, args); err != nil {
 		return err
 	}
 	if local && (to == 0 || (to < 0 && -to != m.self)) {
-		return m.callLocal(n, mt, args)
+		return m.callLocal(n, mt, args, false)
+	}
+	return nil
+}
+
+// rpc3 is Godot 3's rpcp: send (unless local3 skips it), then run locally.
+func (m *Multiplayer) rpc3(to int32, n *Node, mt *Method, args []any) error {
+	local, send := m.local3(to, n, mt.Mode)
+	if send {
+		if err := m.send3(to, n, false, mt.Name, *mt, args); err != nil {
+			return err
+		}
+	}
+	if local {
+		return m.callLocal(n, mt, args, false)
+	}
+	if !send {
+		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: errf(ErrUnknownPeer, "rpc on itself is not allowed by mode %v", mt.Mode)}
 	}
 	return nil
 }
 
 // callLocal runs the handler of a call this side makes on itself.
-func (m *Multiplayer) callLocal(n *Node, mt *Method, args []any) error {
-	c := &Call{From: m.self, Node: n, Method: mt.Name, Transfer: mt.Transfer, Channel: mt.Channel}
+func (m *Multiplayer) callLocal(n *Node, mt *Method, args []any, set bool) error {
+	c := &Call{From: m.self, Node: n, Method: mt.Name, Transfer: mt.Transfer, Channel: mt.Channel, Set: set}
 	c.Args = make([]Value, len(args))
 	for i, a := range args {
 		c.Args[i] = Value{v: normalize(a)}

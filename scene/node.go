@@ -22,17 +22,22 @@ type Mode uint8
 // Modes.
 const (
 	// Authority: only the node's authority (Godot 3: network master) may
-	// call; Godot 3's puppet (the receiver must not be the master itself).
+	// call; Godot 3's puppet (the receiver must not be the master itself;
+	// a puppet calling it on a target set that includes itself runs it
+	// locally too).
 	Authority Mode = iota
 	// AnyPeer: every peer may call (Godot 3: remote).
 	AnyPeer
 	// Disabled: nobody may call.
 	Disabled
-	// Master (Godot 3): any peer may call, but only on the master.
+	// Master (Godot 3): any peer may call, but only on the master. The
+	// master calling it on a target set that includes itself runs it
+	// locally and sends nothing.
 	Master
 	// RemoteSync (Godot 3): remote, and the sender runs it locally too.
 	RemoteSync
-	// MasterSync (Godot 3): master, and the sender runs it locally too.
+	// MasterSync (Godot 3): master, and the sender runs it locally too;
+	// on the master itself it is not sent.
 	MasterSync
 	// PuppetSync (Godot 3): puppet, and the sender runs it locally too.
 	PuppetSync
@@ -67,9 +72,6 @@ func (m Mode) godot4() (int, bool) {
 	}
 	return 0, false
 }
-
-// sync reports whether a Godot 3 sender also runs the method locally.
-func (m Mode) sync() bool { return m == RemoteSync || m == MasterSync || m == PuppetSync }
 
 // Transfer is how a call travels. The zero value is Reliable, Godot's
 // default for RPCs.
@@ -139,8 +141,9 @@ type Method struct {
 	Transfer Transfer
 	Channel  int
 	// CallLocal runs the handler locally too when this side calls the
-	// method on a target set that includes itself (Godot 4 "call_local";
-	// Godot 3's *sync modes imply it).
+	// method on a target set that includes itself (Godot 4 "call_local").
+	// Godot 3 has no such setting: there the mode decides (see
+	// Multiplayer.RPC), and CallLocal is refused.
 	CallLocal bool
 	// NodeConfig marks a method configured with Node.rpc_config instead of
 	// the script (Godot 4): such methods are numbered before the script's,
@@ -180,6 +183,10 @@ type NodeConfig struct {
 	Methods []Method
 	// Properties are the properties peers may rset (Godot 3 only).
 	Properties []Property
+	// Visibility, if set, restricts who this side's RPCs of the node reach
+	// (Godot 4 only), as the visibility of the node's
+	// MultiplayerSynchronizer does in Godot: see Multiplayer.RPC.
+	Visibility *Visibility
 }
 
 // Node is a declared node of a Multiplayer.
@@ -193,6 +200,7 @@ type Node struct {
 	props     map[string]*Property
 	checksum  string
 	nodeLevel int // how many methods come from Node.rpc_config (ids from 0x8000)
+	vis       *Visibility
 }
 
 // relPath turns an absolute or relative node path into the path relative
@@ -208,7 +216,7 @@ func relPath(p string) string {
 }
 
 func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
-	n := &Node{m: m, path: relPath(cfg.Path), authority: cfg.Authority, byName: map[string]int{}}
+	n := &Node{m: m, path: relPath(cfg.Path), authority: cfg.Authority, byName: map[string]int{}, vis: cfg.Visibility}
 	if n.authority == 0 {
 		n.authority = 1
 	}
@@ -230,6 +238,9 @@ func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
 		}
 		if mt.Mode > PuppetSync || mt.Transfer > UnreliableOrdered || mt.Channel < 0 || mt.Channel > 255 {
 			return nil, errf(ErrUnsupported, "method %q settings", mt.Name)
+		}
+		if mt.CallLocal && !g4 {
+			return nil, errf(ErrUnsupported, "method %q: call_local is Godot 4 only; Godot 3's mode decides", mt.Name)
 		}
 		if mt.NodeConfig && g4 {
 			nodeLevel = append(nodeLevel, mt)
@@ -256,6 +267,9 @@ func newNode(m *Multiplayer, cfg NodeConfig) (*Node, error) {
 	}
 	n.checksum = hex.EncodeToString(h.Sum(nil))
 	n.nodeLevel = len(nodeLevel)
+	if cfg.Visibility != nil && !g4 {
+		return nil, errf(ErrUnsupported, "visibility is Godot 4 only")
+	}
 	if len(cfg.Properties) > 0 && g4 {
 		return nil, errf(ErrUnsupported, "rset properties are Godot 3 only")
 	}
@@ -279,6 +293,9 @@ func (n *Node) add(mt Method, id uint16) {
 // Path returns the node's path relative to /root, as it travels on the
 // wire.
 func (n *Node) Path() string { return n.path }
+
+// Visibility returns the node's Visibility, nil if it has none.
+func (n *Node) Visibility() *Visibility { return n.vis }
 
 // Authority returns the node's multiplayer authority (Godot 3: master).
 func (n *Node) Authority() int32 { return n.authority }

@@ -302,6 +302,16 @@ func (m *Multiplayer) PathNetID(to int32, path string) (netID uint32, confirmed 
 // must be a declared node. This side must be the spawner's authority for
 // the receivers to accept it.
 func (m *Multiplayer) Spawn(to int32, s *Spawn) error {
+	return m.spawn(to, nil, s)
+}
+
+// SpawnTo sends SPAWN as Spawn does, to exactly the given peers (for
+// example a Visibility's Filter of Peers()); none is fine.
+func (m *Multiplayer) SpawnTo(peers []int32, s *Spawn) error {
+	return m.spawn(0, nonNil(peers), s)
+}
+
+func (m *Multiplayer) spawn(to int32, peers []int32, s *Spawn) error {
 	if m.d != multiplayer.Godot4 {
 		return &Error{Op: "spawn", Err: errf(ErrUnsupported, "replication is Godot 4 only")}
 	}
@@ -314,7 +324,7 @@ func (m *Multiplayer) Spawn(to int32, s *Spawn) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	targets, err := m.targetsLocked(to)
+	targets, err := m.targetsOrListLocked(to, peers)
 	if err != nil {
 		return &Error{Op: "spawn", Path: n.path, Err: err}
 	}
@@ -354,12 +364,21 @@ func appendSpawn(dst []byte, spawner uint32, s *Spawn) ([]byte, error) {
 
 // Despawn sends DESPAWN of netID to `to`, RELIABLE on channel 0.
 func (m *Multiplayer) Despawn(to int32, netID uint32) error {
+	return m.despawn(to, nil, netID)
+}
+
+// DespawnTo sends DESPAWN as Despawn does, to exactly the given peers.
+func (m *Multiplayer) DespawnTo(peers []int32, netID uint32) error {
+	return m.despawn(0, nonNil(peers), netID)
+}
+
+func (m *Multiplayer) despawn(to int32, peers []int32, netID uint32) error {
 	if m.d != multiplayer.Godot4 {
 		return &Error{Op: "despawn", Err: errf(ErrUnsupported, "replication is Godot 4 only")}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	targets, err := m.targetsLocked(to)
+	targets, err := m.targetsOrListLocked(to, peers)
 	if err != nil {
 		return &Error{Op: "despawn", Err: err}
 	}
@@ -369,6 +388,15 @@ func (m *Multiplayer) Despawn(to int32, netID uint32) error {
 // Sync sends s to `to`: a SYNC (UNRELIABLE, channel 0) or with s.Delta a
 // delta (RELIABLE, channel 0). States are packed as given, in one packet.
 func (m *Multiplayer) Sync(to int32, s *Sync) error {
+	return m.sync(to, nil, s)
+}
+
+// SyncTo sends s as Sync does, to exactly the given peers.
+func (m *Multiplayer) SyncTo(peers []int32, s *Sync) error {
+	return m.sync(0, nonNil(peers), s)
+}
+
+func (m *Multiplayer) sync(to int32, peers []int32, s *Sync) error {
 	if m.d != multiplayer.Godot4 {
 		return &Error{Op: "sync", Err: errf(ErrUnsupported, "replication is Godot 4 only")}
 	}
@@ -378,7 +406,7 @@ func (m *Multiplayer) Sync(to int32, s *Sync) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	targets, err := m.targetsLocked(to)
+	targets, err := m.targetsOrListLocked(to, peers)
 	if err != nil {
 		return &Error{Op: "sync", Err: err}
 	}
@@ -391,6 +419,10 @@ func (m *Multiplayer) Sync(to int32, s *Sync) error {
 
 // appendSync appends a SYNC or delta packet.
 func appendSync(dst []byte, s *Sync) ([]byte, error) {
+	if len(s.States) == 0 {
+		// Godot refuses a SYNC shorter than 11 bytes, and never sends one.
+		return nil, errf(ErrInvalid, "sync without states")
+	}
 	if s.Delta {
 		dst = append(dst, cmd4Sync|flagDelta)
 	} else {
@@ -410,6 +442,35 @@ func appendSync(dst []byte, s *Sync) ([]byte, error) {
 		putU32(dst[at:], uint32(len(dst)-at-4))
 	}
 	return dst, nil
+}
+
+// nonNil returns peers, or an empty list for nil (nil means "use to").
+func nonNil(peers []int32) []int32 {
+	if peers == nil {
+		return []int32{}
+	}
+	return peers
+}
+
+// targetsOrListLocked returns peers (each must be connected) when it is
+// not nil, else the targets of `to`.
+func (m *Multiplayer) targetsOrListLocked(to int32, peers []int32) ([]int32, error) {
+	if peers == nil {
+		t, err := m.targetsLocked(to)
+		slices.Sort(t)
+		return t, err
+	}
+	out := make([]int32, 0, len(peers))
+	for _, p := range peers {
+		if m.peers[p] == nil {
+			return nil, errf(ErrUnknownPeer, "peer %d", p)
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // sendEach sends pkt to each target, as send_command does per peer.

@@ -18,8 +18,10 @@ import (
 // real Godot 4.6.3 client: a path-based synchronizer's position follows
 // the Go server's SYNC, a custom SPAWN (argument and spawn state) makes the
 // client's MultiplayerSpawner instantiate a node whose spawned
-// synchronizer then follows SYNC too, DESPAWN removes it, and the client's
-// own synchronizer's SYNC arrives decoded in Go.
+// synchronizer then follows SYNC too, DESPAWN removes it, a scene-index
+// SPAWN instantiates the client's spawnable scene with the spawn state of
+// the scene's synchronizer, follows SYNC and DELTA and is despawned, and
+// the client's own synchronizer's SYNC arrives decoded in Go.
 func TestGodot4Replication(t *testing.T) {
 	godottest.Godot4.Require(t)
 	srv := newServer(t, multiplayer.Godot4, multiplayer.ServerConfig{})
@@ -79,6 +81,22 @@ func TestGodot4Replication(t *testing.T) {
 	require.NoError(t, err, proc.Output())
 	syncUntil("bot synced", SyncState{NetID: 2, Values: []any{variant.Vector2{X: 7, Y: 8}}})
 	require.NoError(t, m.Despawn(client, 1))
+	_, err = proc.WaitLine("STEP despawned", 5*time.Second)
+	require.NoError(t, err, proc.Output())
+
+	// Scene-index spawn: the client instantiates its spawnable scene 0
+	// (res://bot.tscn) and applies the spawn state to the scene's
+	// synchronizer: position, then the spawn-only scale.
+	require.NoError(t, m.Spawn(client, &Spawn{Spawner: "Spawner", SceneID: 0, NetID: 3, SyncIDs: []uint32{4},
+		Name: "SceneBot", State: []any{variant.Vector2{X: 5, Y: 6}, variant.Vector2{X: 2, Y: 3}}}))
+	line, err = proc.WaitLine("STEP scene spawned", 5*time.Second)
+	t.Log(line)
+	require.NoError(t, err, proc.Output())
+	syncUntil("scene synced", SyncState{NetID: 4, Values: []any{variant.Vector2{X: 9, Y: 10}}})
+	require.NoError(t, m.Sync(client, &Sync{Delta: true, States: []SyncState{{NetID: 4, Indexes: 1, Values: []any{0.5}}}}))
+	_, err = proc.WaitLine("STEP scene delta", 5*time.Second)
+	require.NoError(t, err, proc.Output())
+	require.NoError(t, m.Despawn(client, 3))
 	out, err := proc.Wait()
 	require.NoError(t, err, out)
 	require.True(t, godottest.HasLine(out, "PASS"), out)

@@ -197,6 +197,9 @@ func (m *Multiplayer) send4(to int32, n *Node, mt *Method, args []any) error {
 	if err != nil {
 		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
 	}
+	if targets, err = visibleTargets(n, to, targets); err != nil {
+		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
+	}
 	if len(targets) == 0 {
 		return nil
 	}
@@ -227,6 +230,27 @@ func (m *Multiplayer) send4(to int32, n *Node, mt *Method, args []any) error {
 		}
 	}
 	return first
+}
+
+// visibleTargets applies the node's Visibility to an RPC's targets as
+// Godot 4's _send_rpc does with is_rpc_visible: a call to one peer that
+// cannot see the node fails; a call to everyone (or all but one) reaches
+// every target when the node is visible to peer 0 (public, and every
+// filter accepts 0), else only the peers that see it.
+func visibleTargets(n *Node, to int32, targets []int32) ([]int32, error) {
+	if n.vis == nil {
+		return targets, nil
+	}
+	if to > 0 {
+		if !n.vis.VisibleTo(to) {
+			return nil, errf(ErrNotVisible, "peer %d", to)
+		}
+		return targets, nil
+	}
+	if n.vis.VisibleTo(0) {
+		return targets, nil
+	}
+	return n.vis.Filter(targets), nil
 }
 
 func putU32(b []byte, v uint32) {

@@ -269,8 +269,11 @@ func TestCallLocal(t *testing.T) {
 		}
 	}
 	// Declarations the dialect lacks fail.
+	m3 := New(&fakeTransport{d: multiplayer.Godot3}, Config{})
+	_, err := m3.AddNode(NodeConfig{Path: "X", Methods: []Method{{Name: "a", Mode: AnyPeer, CallLocal: true}}})
+	assert.ErrorIs(t, err, ErrUnsupported, "call_local in Godot 3")
 	m4 := New(&fakeTransport{d: multiplayer.Godot4}, Config{})
-	_, err := m4.AddNode(NodeConfig{Path: "X", Methods: []Method{{Name: "a", Mode: RemoteSync}}})
+	_, err = m4.AddNode(NodeConfig{Path: "X", Methods: []Method{{Name: "a", Mode: RemoteSync}}})
 	assert.ErrorIs(t, err, ErrUnsupported)
 	_, err = m4.AddNode(NodeConfig{Path: "X", Properties: []Property{{Name: "p"}}})
 	assert.ErrorIs(t, err, ErrUnsupported)

@@ -5,6 +5,9 @@
 # position as spawn and sync property; /root/Mine/Sync is this client's
 # own synchronizer, so it sends SYNC to the server. Player's rotation is
 # an "on change" property, set by the server's delta packet.
+# The spawner also has a spawnable scene, res://bot.tscn, packed and saved
+# here at start: a Node2D with a synchronizer whose spawn properties are
+# position (also "always") and scale (spawn only), and rotation "on change".
 extends SceneTree
 
 var args := {}
@@ -63,8 +66,38 @@ func make_bot(data) -> Node:
 	return with_sync(n, true)
 
 
+# make_scene packs the spawnable scene and saves it as res://bot.tscn.
+func make_scene() -> bool:
+	var bot := Node2D.new()
+	bot.name = "Bot"
+	var s := MultiplayerSynchronizer.new()
+	s.name = "Sync"
+	s.root_path = NodePath("..")
+	var cfg := SceneReplicationConfig.new()
+	cfg.add_property(NodePath(".:position"))
+	cfg.property_set_spawn(NodePath(".:position"), true)
+	cfg.property_set_replication_mode(NodePath(".:position"), SceneReplicationConfig.REPLICATION_MODE_ALWAYS)
+	cfg.add_property(NodePath(".:scale"))
+	cfg.property_set_spawn(NodePath(".:scale"), true)
+	cfg.property_set_replication_mode(NodePath(".:scale"), SceneReplicationConfig.REPLICATION_MODE_NEVER)
+	cfg.add_property(NodePath(".:rotation"))
+	cfg.property_set_spawn(NodePath(".:rotation"), false)
+	cfg.property_set_replication_mode(NodePath(".:rotation"), SceneReplicationConfig.REPLICATION_MODE_ON_CHANGE)
+	s.replication_config = cfg
+	bot.add_child(s)
+	s.owner = bot
+	var packed := PackedScene.new()
+	if packed.pack(bot) != OK:
+		return false
+	bot.free()
+	return ResourceSaver.save(packed, "res://bot.tscn") == OK
+
+
 func run() -> void:
 	await process_frame
+	if not make_scene():
+		fail("cannot save res://bot.tscn")
+		return
 	var player := Node2D.new()
 	player.name = "Player"
 	root.add_child(with_sync(player, false, true))
@@ -75,6 +108,7 @@ func run() -> void:
 	spawner.name = "Spawner"
 	spawner.spawn_path = NodePath("../World")
 	spawner.spawn_function = make_bot
+	spawner.add_spawnable_scene("res://bot.tscn")
 	spawner.spawned.connect(func(n): spawned_pos = n.position)
 	spawner.despawned.connect(func(_n): despawned = true)
 	root.add_child(spawner)
@@ -120,5 +154,27 @@ func run() -> void:
 		fail("no despawn")
 		return
 	print("STEP despawned")
+
+	# Scene-index spawn: scene 0 is res://bot.tscn.
+	if not await wait_for(func(): return world.has_node("SceneBot"), 5.0):
+		fail("no scene spawn")
+		return
+	var sb: Node2D = world.get_node("SceneBot")
+	print("STEP scene spawned file=%s pos=%s scale=%s" % [sb.scene_file_path, sb.position, sb.scale])
+	if sb.scene_file_path != "res://bot.tscn" or sb.position != Vector2(5, 6) or sb.scale != Vector2(2, 3):
+		fail("scene spawn %s %s %s" % [sb.scene_file_path, sb.position, sb.scale])
+		return
+	if not await wait_for(func(): return sb.position == Vector2(9, 10), 5.0):
+		fail("scene bot position %s" % sb.position)
+		return
+	print("STEP scene synced")
+	if not await wait_for(func(): return sb.rotation == 0.5, 5.0):
+		fail("scene bot rotation %s" % sb.rotation)
+		return
+	print("STEP scene delta")
+	if not await wait_for(func(): return not is_instance_valid(sb) or not world.has_node("SceneBot"), 5.0):
+		fail("no scene despawn")
+		return
+	print("STEP scene despawned")
 	print("PASS")
 	quit(0)
