@@ -2,32 +2,12 @@ package variant_test
 
 import (
 	"math"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/enetgo/enet/internal/godottest"
 	"github.com/enetgo/enet/variant"
 )
-
-// f32 rounds x to float32, as a single-precision Godot holds real_t values.
-func f32(x float64) float64 { return float64(float32(x)) }
-
-func dict(typ [2]variant.ElementType, kv ...any) *variant.Dictionary {
-	d := variant.NewDictionary()
-	d.KeyType, d.ValueType = typ[0], typ[1]
-	for i := 0; i < len(kv); i += 2 {
-		d.Set(kv[i], kv[i+1])
-	}
-	return d
-}
-
-func builtin(t variant.Type) variant.ElementType { return variant.ElementType{Builtin: t} }
-
-func className(s string) variant.ElementType {
-	return variant.ElementType{Builtin: variant.TypeObject, ClassName: s}
-}
-
-var untyped [2]variant.ElementType
 
 // godot4Cases is the Go side of testdata/godot4/variant_table.gd.
 func godot4Cases() []tableCase {
@@ -39,62 +19,17 @@ func godot4Cases() []tableCase {
 	mixed := dict(untyped, "z", int64(1), "a", int64(2), int64(3), "three", 1.5, nil,
 		variant.StringName("sn"), variant.StringName("value"), v2(1, 1), []any{int64(1), int64(2)},
 		"nested", nested)
-	var deep any = "bottom"
-	for range 32 {
-		deep = []any{deep}
-	}
 	eoid := className("EncodedObjectAsID")
 	t3d := func(x, z float64) variant.Transform3D {
 		return variant.Transform3D{Basis: variant.Basis{Rows: [3]variant.Vector3{v3(x, 0, 0), v3(0, 1, 0), v3(0, 0, 1)}}, Origin: v3(0, 0, z)}
 	}
 	deepest, deepestHex := nestedArrays(variant.Godot4, variant.MaxDepth)
 	_, tooDeepHex := nestedArrays(variant.Godot4, variant.MaxDepth+1)
-	return []tableCase{
-		{name: "nil", value: nil},
-		{name: "bool_true", value: true},
-		{name: "bool_false", value: false},
-		{name: "int_0", value: int64(0)},
-		{name: "int_7", value: int64(7)},
-		{name: "int_neg1", value: int64(-1)},
-		{name: "int_max32", value: int64(math.MaxInt32)},
-		{name: "int_min32", value: int64(math.MinInt32)},
-		{name: "int_over32", value: int64(math.MaxInt32 + 1)},
-		{name: "int_under32", value: int64(math.MinInt32 - 1)},
-		{name: "int_2p40", value: int64(1 << 40)},
-		{name: "int_max64", value: int64(math.MaxInt64)},
-		{name: "int_min64", value: int64(math.MinInt64)},
-		{name: "float_0", value: 0.0},
-		{name: "float_neg0", value: math.Copysign(0, -1)},
-		{name: "float_1_5", value: 1.5},
-		{name: "float_neg", value: -2.25},
-		{name: "float_tenth", value: 0.1},
-		{name: "float_big", value: 1e300},
-		{name: "float_min_normal", value: math.Ldexp(1, -1022)},
-		{name: "float_denormal", value: math.Ldexp(1, -1074)},
-		{name: "float_2p24", value: 16777216.0},
-		{name: "float_2p24_plus1", value: 16777217.0},
-		{name: "float_2p127", value: math.Ldexp(1, 127)},
-		{name: "float_nan", value: godotNaN},
-		{name: "float_inf", value: math.Inf(1)},
-		{name: "float_ninf", value: math.Inf(-1)},
-		{name: "str_empty", value: ""},
-		{name: "str_hi", value: "hi"},
-		{name: "str_4", value: "abcd"},
-		{name: "str_utf8", value: "héllo ✓"},
-		{name: "str_emoji", value: "😀"},
-		{name: "str_cjk", value: "日本語テキスト"},
-		{name: "str_long", value: strings.Repeat("0123456789", 30)},
+	return slices.Concat(scalarCases(), []tableCase{
 		{name: "sn_empty", value: variant.StringName("")},
 		{name: "sn", value: variant.StringName("player_name")},
 		{name: "sn_utf8", value: variant.StringName("ünïcode")},
-		{name: "np_empty", value: variant.NodePath{}},
-		{name: "np_abs", value: variant.ParseNodePath("/root/Main/Player")},
-		{name: "np_rel", value: variant.ParseNodePath("a/b")},
-		{name: "np_sub", value: variant.ParseNodePath("Player:position:x")},
-		{name: "np_only_sub", value: variant.ParseNodePath(":position:x")},
-		{name: "np_parent", value: variant.ParseNodePath("../x")},
-		{name: "np_abs_sub", value: variant.ParseNodePath("/root/a:b:c")},
-		{name: "np_utf8", value: variant.ParseNodePath("ü/ßx:é")},
+	}, nodePathCases(), []tableCase{
 		{name: "vec2", value: v2(1.5, -2)},
 		{name: "vec2_tenth", value: v2(f32(0.1), f32(0.2))},
 		{name: "vec2_inf", value: v2(math.Inf(1), math.Inf(-1))},
@@ -117,9 +52,7 @@ func godot4Cases() []tableCase {
 		{name: "color_tenth", value: variant.Color{R: 0.1, G: 0.2, B: 0.3, A: 1}},
 		{name: "rid_zero", value: variant.RID(0)},
 		{name: "rid", value: variant.RID(123456789012)},
-		// A freed object is written as NIL.
-		{name: "obj_freed", value: nil, godotOnly: true},
-		{name: "obj_live", fromVal: func(n int64) any { return variant.ObjectID(n) }, godotOnly: true},
+	}, objectCases(), []tableCase{
 		{name: "callable_null", value: variant.Callable{}},
 		// Godot writes no payload for any Callable.
 		{name: "callable_live", value: variant.Callable{}, godotOnly: true},
@@ -134,9 +67,7 @@ func godot4Cases() []tableCase {
 		// Godot's value is Dictionary[int, Node]; without objects it writes
 		// the class as EncodedObjectAsID.
 		{name: "dict_typed_class", value: dict([2]variant.ElementType{builtin(variant.TypeInt), eoid}), godotOnly: true},
-		{name: "arr_empty", value: []any{}},
-		{name: "arr_nested", value: []any{int64(1), []any{int64(2), []any{int64(3), variant.NewDictionary()}}, "x", nil, 1.5}},
-		{name: "arr_deep", value: deep},
+	}, arrayCases(), []tableCase{
 		{name: "arr_typed_int", value: variant.TypedArray{Type: builtin(variant.TypeInt), Values: []any{int64(1), int64(2), int64(3)}}},
 		{name: "arr_typed_str", value: variant.TypedArray{Type: builtin(variant.TypeString), Values: []any{"a", "b"}}},
 		{name: "arr_typed_empty", value: variant.TypedArray{Type: builtin(variant.TypeFloat), Values: []any{}}},
@@ -170,21 +101,7 @@ func godot4Cases() []tableCase {
 		{name: "pv4_empty", value: []variant.Vector4{}},
 		{name: "nest_mix", value: []any{dict(untyped, "k", []byte{9}), []any{variant.Vector2i{X: 1, Y: 2}},
 			dict(untyped, variant.StringName("sn"), variant.ParseNodePath("a")), []string{"x"}}},
-
-		// Sent by Go only.
-		// Godot stops at the NUL, so it re-encodes "a".
-		{name: "str_nul", value: "a\x00b", goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, "a")},
-		{name: "go_int8", value: int8(-5), goOnly: true},
-		{name: "go_uint32", value: uint32(math.MaxUint32), goOnly: true},
-		{name: "go_float32", value: float32(0.1), goOnly: true},
-		{name: "go_map", value: map[string]any{"b": 1, "a": 2}, goOnly: true},
-		// Godot decodes an EncodedObjectAsID, which it would encode as
-		// itself (its own instance id).
-		{name: "go_obj_id", value: variant.ObjectID(1234567890123), goOnly: true, noReenc: true},
-		{name: "go_obj_zero", value: variant.ObjectID(0), goOnly: true},
-		// An id of 0 on the wire is a null Object in Godot, which it
-		// writes back as NIL; Go reads it as nil.
-		{name: "raw_obj_id0", value: nil, raw: "180001000000000000000000", goOnly: true, noReenc: true, godotWrites: "00000000"},
+	}, goOnlyCases(variant.Godot4), []tableCase{
 		{name: "go_signal", value: variant.Signal{Name: "ready", Object: 987654321}, goOnly: true},
 		{name: "go_rid", value: variant.RID(77), goOnly: true},
 		{name: "go_callable", value: variant.Callable{}, goOnly: true},
@@ -206,7 +123,7 @@ func godot4Cases() []tableCase {
 		{name: "raw_depth_1024", value: deepest, raw: deepestHex, goOnly: true},
 		{name: "raw_depth_1025", raw: tooDeepHex, goErr: variant.ErrTooDeep, goOnly: true, noReenc: true, godotWrites: "00000000"},
 		{name: "go_t3d_double", value: t3d(0.1, 0.3), goOnly: true, noReenc: true, godotWrites: hexOf(variant.Godot4, t3d(f32(0.1), f32(0.3)))},
-	}
+	})
 }
 
 // TestGodot4Table checks godot4Cases against a real Godot 4.6.3 in both
