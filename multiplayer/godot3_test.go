@@ -184,37 +184,21 @@ func testGoClientWithGodot3Server(t *testing.T, g godot3Engine) {
 	require.NoError(t, r.h.Compress(g.comp))
 	bad := []uint32{0, 1, 0x80000005, uint32(goid)}
 	for _, data := range bad {
-		rp, err := r.h.ConnectToHost("127.0.0.1", port, 3, data)
-		require.NoError(t, err)
-		require.NoError(t, rp.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+		r.dialShortTimeout(port, data)
 	}
 	good, err := r.h.ConnectToHost("127.0.0.1", port, 3, 777777)
 	require.NoError(t, err)
-	disconnects := 0
-	legit := false
-	until := time.Now().Add(godotWait)
-	for (disconnects < len(bad) || !legit) && time.Now().Before(until) {
-		ev := r.event(20 * time.Millisecond)
-		switch {
-		case ev.Type == enet.EventConnect && ev.Peer == good:
-			send := func(ch int, data []byte) { require.NoError(t, good.Send(ch, data, enet.FlagReliable)) }
-			send(1, g3Header(uint32(cli), 1, []byte("spoof-cli")))
-			send(1, g3Header(uint32(goid), 1, []byte("spoof-go")))
-			send(1, g3Header(uint32(goid), 0, []byte("spoof-all")))
-			send(1, []byte{0x31, 0xdd, 0x0b, 0})
-			send(2, []byte{0x31, 0xdd, 0x0b, 0, 1, 0, 0})
-			send(0, g3Header(777777, 1, []byte("spoof-ch0")))
-			send(1, g3Header(777777, 1, []byte("legit")))
-			send(2, g3Header(777777, goid, []byte("legit2go")))
-		case ev.Type == enet.EventDisconnect:
-			require.NotEqual(t, good, ev.Peer, "777777 must stay connected")
-			disconnects++
-		}
-		_, lerr := p.WaitLine("GOT srv from=777777 ch=1 data=legit", 0)
-		legit = lerr == nil
-	}
-	assert.Equal(t, len(bad), disconnects, "the bad ids are reset and time out")
-	assert.True(t, legit, p.Output())
+	r.checkResets(p, len(bad), good, func() {
+		send := func(ch int, data []byte) { require.NoError(t, good.Send(ch, data, enet.FlagReliable)) }
+		send(1, g3Header(uint32(cli), 1, []byte("spoof-cli")))
+		send(1, g3Header(uint32(goid), 1, []byte("spoof-go")))
+		send(1, g3Header(uint32(goid), 0, []byte("spoof-all")))
+		send(1, []byte{0x31, 0xdd, 0x0b, 0})
+		send(2, []byte{0x31, 0xdd, 0x0b, 0, 1, 0, 0})
+		send(0, g3Header(777777, 1, []byte("spoof-ch0")))
+		send(1, g3Header(777777, 1, []byte("legit")))
+		send(2, g3Header(777777, goid, []byte("legit2go")))
+	}, "GOT srv from=777777 ch=1 data=legit", map[*enet.Peer]string{good: "777777 must stay connected"})
 	expect(t, c.Events(), PeerJoined{ID: 777777})
 	expect(t, c.Events(), Packet{From: 777777, ENetChannel: 2, Mode: Reliable, Data: []byte("legit2go")})
 	require.NoError(t, good.DisconnectNow(0))
@@ -223,14 +207,7 @@ func testGoClientWithGodot3Server(t *testing.T, g godot3Engine) {
 	out, err := p.Wait()
 	require.NoError(t, err, out)
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
-	connected := map[int32]int{}
-	for _, l := range p.Lines() {
-		if strings.HasPrefix(l, "CONNECTED id=") {
-			connected[field(t, l, "id")]++
-		}
-		assert.NotContains(t, l, "spoof")
-	}
-	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1}, connected,
+	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1}, connectedIDs(t, p),
 		"Godot reported only the good ids, once each")
 }
 

@@ -461,42 +461,26 @@ func TestGoClientWithGodot4Server(t *testing.T) {
 	// the negative id -2147483643.
 	r := newRawHost(t, false, 6, 0)
 	bad := []uint32{0, 1, uint32(goid)}
-	odd, err := r.h.ConnectToHost("127.0.0.1", port, 3, 0x80000005)
-	require.NoError(t, err)
-	require.NoError(t, odd.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+	odd := r.dialShortTimeout(port, 0x80000005)
 	for _, data := range bad {
-		rp, err := r.h.ConnectToHost("127.0.0.1", port, 3, data)
-		require.NoError(t, err)
-		require.NoError(t, rp.SetTimeout(4, 200*time.Millisecond, 800*time.Millisecond))
+		r.dialShortTimeout(port, data)
 	}
 	good, err := r.h.ConnectToHost("127.0.0.1", port, 3, 777777)
 	require.NoError(t, err)
-	disconnects := 0
-	legit := false
-	until := time.Now().Add(godotWait)
-	for (disconnects < len(bad) || !legit) && time.Now().Before(until) {
-		ev := r.event(20 * time.Millisecond)
-		switch {
-		case ev.Type == enet.EventConnect && ev.Peer == good:
-			send := func(data []byte) { require.NoError(t, good.Send(0, data, enet.FlagReliable)) }
-			send(g4Sys(g4SysAdd, 424242, nil))
-			send(g4Sys(g4SysDel, goid, nil))
-			send(g4Sys(g4SysRelay, 999, raw("spoof-unknown")))
-			send(g4Sys(g4SysRelay, 1, raw("spoof-relay1")))
-			send(g4Sys(g4SysAuth, 0, nil))
-			send([]byte{g4CmdRaw})
-			send(raw("legit"))
-			send(g4Sys(g4SysRelay, goid, raw("legit2go")))
-		case ev.Type == enet.EventDisconnect:
-			require.NotEqual(t, good, ev.Peer, "777777 must stay connected")
-			require.NotEqual(t, odd, ev.Peer, "0x80000005 must stay connected")
-			disconnects++
-		}
-		_, lerr := p.WaitLine("GOT srv from=777777 data=legit", 0)
-		legit = lerr == nil
-	}
-	assert.Equal(t, len(bad), disconnects, "the bad ids are reset and time out")
-	assert.True(t, legit, p.Output())
+	r.checkResets(p, len(bad), good, func() {
+		send := func(data []byte) { require.NoError(t, good.Send(0, data, enet.FlagReliable)) }
+		send(g4Sys(g4SysAdd, 424242, nil))
+		send(g4Sys(g4SysDel, goid, nil))
+		send(g4Sys(g4SysRelay, 999, raw("spoof-unknown")))
+		send(g4Sys(g4SysRelay, 1, raw("spoof-relay1")))
+		send(g4Sys(g4SysAuth, 0, nil))
+		send([]byte{g4CmdRaw})
+		send(raw("legit"))
+		send(g4Sys(g4SysRelay, goid, raw("legit2go")))
+	}, "GOT srv from=777777 data=legit", map[*enet.Peer]string{
+		good: "777777 must stay connected",
+		odd:  "0x80000005 must stay connected",
+	})
 	const negID = -2147483643
 	expectAll(t, c.Events(), PeerJoined{ID: 777777}, PeerJoined{ID: negID},
 		Packet{From: 777777, ENetChannel: 0, Mode: Reliable, Data: raw("legit2go")})
@@ -509,14 +493,7 @@ func TestGoClientWithGodot4Server(t *testing.T) {
 	out, err := p.Wait()
 	require.NoError(t, err, out)
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
-	connected := map[int32]int{}
-	for _, l := range p.Lines() {
-		if strings.HasPrefix(l, "CONNECTED id=") {
-			connected[field(t, l, "id")]++
-		}
-		assert.NotContains(t, l, "spoof")
-	}
-	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1, negID: 1}, connected,
+	assert.Equal(t, map[int32]int{cli: 1, goid: 1, 777777: 1, negID: 1}, connectedIDs(t, p),
 		"Godot reported only the good ids (and 0x80000005 as negative), once each")
 
 	// What Godot's server and client got from us. SceneMultiplayer's server
