@@ -1,14 +1,6 @@
 package enet
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -18,52 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet/internal/dtlstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// testCA is a certificate authority made for a test.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newTestCA(t *testing.T, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	return &testCA{cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-// leaf issues a server certificate for localhost, 127.0.0.1 and ::1,
-// valid from notBefore to notAfter.
-func (ca *testCA) leaf(t *testing.T, notBefore, notAfter time.Time) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: notBefore, NotAfter: notAfter, DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	require.NoError(t, err)
-	kder, err := x509.MarshalECPrivateKey(key)
-	require.NoError(t, err)
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
-}
 
 func requireDTLS(t *testing.T) {
 	t.Helper()
@@ -75,13 +25,13 @@ func requireDTLS(t *testing.T) {
 }
 
 // dtlsServer is a "*" server with a valid certificate from ca.
-func dtlsServer(t *testing.T, ca *testCA, certPEM, keyPEM []byte) *Host {
+func dtlsServer(t *testing.T, ca *dtlstest.CA, certPEM, keyPEM []byte) *Host {
 	t.Helper()
 	srv, err := CreateHostBound("*", 0, HostConfig{})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Destroy() })
 	if certPEM == nil {
-		certPEM, keyPEM = ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+		certPEM, keyPEM = ca.Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	}
 	require.NoError(t, srv.DTLSServerSetup(certPEM, keyPEM))
 	return srv
@@ -92,11 +42,11 @@ func dtlsServer(t *testing.T, ca *testCA, certPEM, keyPEM []byte) *Host {
 // unreliable packets.
 func TestDTLSClientServer(t *testing.T) {
 	requireDTLS(t)
-	ca := newTestCA(t, "test CA")
+	ca := dtlstest.NewCA(t, "test CA")
 	srv := dtlsServer(t, ca, nil, nil)
 	for _, to := range []string{"127.0.0.1", "::1"} {
 		cli := newClient(t, HostConfig{MaxPeers: 1})
-		require.NoError(t, cli.DTLSClientSetup("localhost", ca.pem, false))
+		require.NoError(t, cli.DTLSClientSetup("localhost", ca.PEM, false))
 		cp, err := cli.ConnectToHost(to, srv.LocalPort(), 2, 0)
 		require.NoError(t, err)
 		pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
@@ -150,8 +100,8 @@ func failedConnect(t *testing.T, srv, cli *Host) error {
 // nothing is left behind.
 func TestDTLSRefusals(t *testing.T) {
 	requireDTLS(t)
-	ca := newTestCA(t, "test CA")
-	other := newTestCA(t, "other CA")
+	ca := dtlstest.NewCA(t, "test CA")
+	other := dtlstest.NewCA(t, "other CA")
 	cases := []struct {
 		name     string
 		cert     func() ([]byte, []byte)
@@ -159,13 +109,13 @@ func TestDTLSRefusals(t *testing.T) {
 		want     string
 		srvFails bool
 	}{
-		{"wrong CA", nil, func(c *Host) error { return c.DTLSClientSetup("localhost", other.pem, false) },
+		{"wrong CA", nil, func(c *Host) error { return c.DTLSClientSetup("localhost", other.PEM, false) },
 			"certificate verification failed: unable to get local issuer certificate", true},
 		{"expired", func() ([]byte, []byte) {
-			return ca.leaf(t, time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
-		}, func(c *Host) error { return c.DTLSClientSetup("localhost", ca.pem, false) },
+			return ca.Leaf(t, time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
+		}, func(c *Host) error { return c.DTLSClientSetup("localhost", ca.PEM, false) },
 			"certificate verification failed: certificate has expired", true},
-		{"wrong name", nil, func(c *Host) error { return c.DTLSClientSetup("example.org", ca.pem, false) },
+		{"wrong name", nil, func(c *Host) error { return c.DTLSClientSetup("example.org", ca.PEM, false) },
 			"certificate verification failed: hostname mismatch", true},
 		{"plain client", nil, func(*Host) error { return nil }, "no answer", false},
 	}
@@ -199,16 +149,16 @@ func TestDTLSRefusals(t *testing.T) {
 // TestDTLSSetupErrors checks the setup's arguments.
 func TestDTLSSetupErrors(t *testing.T) {
 	requireDTLS(t)
-	ca := newTestCA(t, "test CA")
-	cert, key := ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	_, key2 := newTestCA(t, "x").leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca := dtlstest.NewCA(t, "test CA")
+	cert, key := ca.Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	_, key2 := dtlstest.NewCA(t, "x").Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	h := newClient(t, HostConfig{})
 	assert.ErrorIs(t, h.DTLSServerSetup([]byte("junk"), key), ErrInvalidParameter)
 	assert.ErrorIs(t, h.DTLSServerSetup(cert, key2), ErrInvalidParameter)
-	assert.ErrorIs(t, h.DTLSClientSetup("", ca.pem, false), ErrInvalidParameter)
+	assert.ErrorIs(t, h.DTLSClientSetup("", ca.PEM, false), ErrInvalidParameter)
 	assert.ErrorIs(t, h.DTLSClientSetup("localhost", []byte("junk"), false), ErrInvalidParameter)
 	require.NoError(t, h.DTLSServerSetup(cert, key))
-	assert.ErrorIs(t, h.DTLSClientSetup("localhost", ca.pem, false), ErrInvalidParameter, "set up once")
+	assert.ErrorIs(t, h.DTLSClientSetup("localhost", ca.PEM, false), ErrInvalidParameter, "set up once")
 }
 
 // TestDTLSOpenSSLClient has an independent DTLS client (OpenSSL's own
@@ -228,11 +178,11 @@ func TestDTLSOpenSSLClient(t *testing.T) {
 	if out, err := exec.Command(cc, "-o", bin, "testdata/dtls/client.c", "-lssl", "-lcrypto").CombinedOutput(); err != nil {
 		t.Skipf("cannot build the OpenSSL test client (libssl-dev missing?): %v\n%s", err, out)
 	}
-	ca := newTestCA(t, "test CA")
-	caFile := filepath.Join(dir, "ca.pem")
-	require.NoError(t, os.WriteFile(caFile, ca.pem, 0o600))
+	ca := dtlstest.NewCA(t, "test CA")
+	caFile := filepath.Join(dir, "ca.PEM")
+	require.NoError(t, os.WriteFile(caFile, ca.PEM, 0o600))
 	otherFile := filepath.Join(dir, "other.pem")
-	require.NoError(t, os.WriteFile(otherFile, newTestCA(t, "other").pem, 0o600))
+	require.NoError(t, os.WriteFile(otherFile, dtlstest.NewCA(t, "other").PEM, 0o600))
 	srv := dtlsServer(t, ca, nil, nil)
 	run := func(host, caf string) (string, error) {
 		cmd := exec.Command(bin, host, strconv.Itoa(srv.LocalPort()), caf, "localhost")
@@ -267,8 +217,8 @@ func TestDTLSOpenSSLClient(t *testing.T) {
 // path (BENCHMARKS.md "IPv6" and "DTLS").
 func BenchmarkRoundTrip(b *testing.B) {
 	t := &testing.T{}
-	ca := newTestCA(t, "bench CA")
-	cert, key := ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca := dtlstest.NewCA(t, "bench CA")
+	cert, key := ca.Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	for _, c := range []struct {
 		name, bind, to string
 		dtls           bool
@@ -285,7 +235,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 			defer cli.Destroy()
 			if c.dtls {
 				require.NoError(b, srv.DTLSServerSetup(cert, key))
-				require.NoError(b, cli.DTLSClientSetup("localhost", ca.pem, false))
+				require.NoError(b, cli.DTLSClientSetup("localhost", ca.PEM, false))
 			}
 			cp, err := cli.ConnectToHost(c.to, srv.LocalPort(), 1, 0)
 			require.NoError(b, err)

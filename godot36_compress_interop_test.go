@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -60,21 +59,12 @@ func TestGodot36CompressDefault(t *testing.T) {
 				require.NoError(t, hosts[i].Compress(m))
 				targets[i] = fmt.Sprintf("%s:%d:%d", names[i], hosts[i].LocalPort(), m)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			results := make([]g3ServerResult, len(hosts))
-			var wg sync.WaitGroup
-			for i, h := range hosts {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					results[i] = g3Serve(ctx, h, modes[i], g3Frag(c.engine))
-				}()
-			}
+			stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g3ServerResult {
+				return g3Serve(ctx, h, modes[i], g3Frag(c.engine))
+			})
 			out := c.engine.Run(t, "testdata/godot36/enet_default_client.gd", "targets="+strings.Join(targets, ","))
 			time.Sleep(200 * time.Millisecond)
-			cancel()
-			wg.Wait()
+			results := stop()
 			t.Logf("%s:\n%s", c.engine.Name, out)
 
 			assert.True(t, godottest.HasLine(out, "DEFAULT compression_mode="+strconv.Itoa(int(c.want))), "default compression_mode")

@@ -26,7 +26,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -287,28 +286,19 @@ func g3CompressGodotClient(t *testing.T, e *godottest.Engine) {
 	mismatch := len(g3Modes)
 	hosts[mismatch] = newServer(t, HostConfig{MaxChannels: 3}) // COMPRESS_NONE
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	results := make([]g3ServerResult, len(hosts))
-	var wg sync.WaitGroup
-	for i, h := range hosts {
+	stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g3ServerResult {
 		mode := CompressNone
 		if i < len(g3Modes) {
 			mode = g3Modes[i]
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = g3Serve(ctx, h, mode, g3Frag(e))
-		}()
-	}
+		return g3Serve(ctx, h, mode, g3Frag(e))
+	})
 
 	proc := e.StartTimeout(t, 40*time.Second, "testdata/godot3/enet_compress_client.gd",
 		"ports="+strings.Join(ports, ","), "mismatch="+strconv.Itoa(hosts[mismatch].LocalPort()))
 	out, waitErr := proc.Wait()
 	time.Sleep(300 * time.Millisecond) // let the last DISCONNECTs arrive
-	cancel()
-	wg.Wait()
+	results := stop()
 
 	bytes := map[CompressionMode]g3Bytes{}
 	for i, mode := range g3Modes {
@@ -344,12 +334,7 @@ func g3CompressGodotClient(t *testing.T, e *godottest.Engine) {
 		assert.Empty(t, r.errs)
 	})
 
-	if waitErr != nil || !godottest.HasLine(out, "PASS") {
-		t.Errorf("Godot client failed (%v):\n%s", waitErr, out)
-	} else if t.Failed() {
-		t.Logf("Godot output:\n%s", out)
-	}
-	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+	godotFinished(t, "Godot client", out, waitErr, start)
 }
 
 // g3FreePorts returns n UDP ports of 127.0.0.1 that were free a moment ago.
@@ -424,55 +409,30 @@ func g3CompressGodotServer(t *testing.T, e *godottest.Engine) {
 	bytes := map[CompressionMode]g3Bytes{}
 	for _, mode := range g3Modes {
 		t.Run(mode.String(), func(t *testing.T) {
-			port := listening(t, strconv.Itoa(int(mode)))
-			cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: 3})
-			require.NoError(t, cli.Compress(mode))
 			id := g3ID()
-			peer, err := cli.ConnectToHost("127.0.0.1", port, 3, id)
-			require.NoError(t, err)
-			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
-				if ev.Type == EventDisconnect {
-					return false, fmt.Errorf("connect failed: %v", ev.Err)
-				}
-				return ev.Type == EventConnect, nil
-			})
-			require.NoError(t, err, "connect; Godot output:\n%s", proc.Output())
-
-			for kind := range g3Kinds {
-				ch, flags := g3SendFlags(kind, g3Frag(e))
-				require.NoError(t, peer.Send(ch, g3Frame(id, 1, g3Payload(kind, mode)), flags))
-			}
-			var got [len(g3Kinds)]bool
-			n := 0
-			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
-				switch ev.Type {
-				case EventDisconnect:
-					return false, errors.New("disconnected while waiting for echoes")
-				case EventReceive:
+			bytes[mode] = echoRound{
+				proc: proc, port: listening(t, strconv.Itoa(int(mode))), channels: 3, data: id,
+				send: func(peer *Peer) {
+					for kind := range g3Kinds {
+						ch, flags := g3SendFlags(kind, g3Frag(e))
+						require.NoError(t, peer.Send(ch, g3Frame(id, 1, g3Payload(kind, mode)), flags))
+					}
+				},
+				kinds: len(g3Kinds),
+				check: func(ev Event) (int, error) {
 					pkt, err := ev.Peer.Packet()
 					if err != nil {
-						return false, err
+						return 0, err
 					}
 					kind, err := g3Check(ev, pkt, mode, 1, int32(id), g3Frag(e))
 					if err != nil {
-						return false, fmt.Errorf("echo: %w", err)
+						return 0, fmt.Errorf("echo: %w", err)
 					}
-					if !got[kind] {
-						got[kind] = true
-						n++
-					}
-				}
-				return n == len(g3Kinds), nil
-			})
-			require.NoError(t, err, "echoes %v; Godot output:\n%s", got, proc.Output())
-			assert.Zero(t, cli.Statistic(HostDecompressFailures), "datagrams our decompressor rejected")
-			bytes[mode] = g3Bytes{cli.Statistic(HostTotalSentData), cli.Statistic(HostTotalReceivedData)}
-
-			require.NoError(t, peer.Disconnect(id))
-			err = g3Until(cli, 3*time.Second, func(ev Event) (bool, error) { return ev.Type == EventDisconnect, nil })
-			require.NoError(t, err, "disconnect")
-			_, err = proc.WaitLine(fmt.Sprintf("SERVED mode=%d echoed=%d", mode, len(g3Kinds)), 3*time.Second)
-			assert.NoError(t, err, "Godot output:\n%s", proc.Output())
+					return kind, nil
+				},
+				bye:    id,
+				served: fmt.Sprintf("SERVED mode=%d echoed=%d", mode, len(g3Kinds)),
+			}.run(t, mode)
 		})
 	}
 	g3LogBytes(t, "our client -> "+e.Name+" server", bytes)

@@ -18,11 +18,9 @@ package enet
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -169,23 +167,14 @@ func TestGodot4CompressGodotClient(t *testing.T) {
 		require.NoError(t, hosts[i].Compress(mode))
 		ports[i] = strconv.Itoa(hosts[i].LocalPort())
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	results := make([]g4ServerResult, len(hosts))
-	var wg sync.WaitGroup
-	for i, h := range hosts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = g4Serve(ctx, h, g3Modes[i])
-		}()
-	}
+	stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g4ServerResult {
+		return g4Serve(ctx, h, g3Modes[i])
+	})
 	proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/godot4/enet_compress_client.gd",
 		"ports="+strings.Join(ports, ","))
 	out, waitErr := proc.Wait()
 	time.Sleep(200 * time.Millisecond) // let the last DISCONNECTs arrive
-	cancel()
-	wg.Wait()
+	results := stop()
 
 	bytes := map[CompressionMode]g3Bytes{}
 	for i, mode := range g3Modes {
@@ -208,12 +197,7 @@ func TestGodot4CompressGodotClient(t *testing.T) {
 		bytes[mode] = r.bytes
 	}
 	g3LogBytes(t, "Godot 4.6.3 client -> our server, per server host", bytes)
-	if waitErr != nil || !godottest.HasLine(out, "PASS") {
-		t.Errorf("Godot client failed (%v):\n%s", waitErr, out)
-	} else if t.Failed() {
-		t.Logf("Godot output:\n%s", out)
-	}
-	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+	godotFinished(t, "Godot client", out, waitErr, start)
 }
 
 // TestGodot4CompressGodotServer runs one Godot 4.6.3 echo server program
@@ -238,65 +222,36 @@ func TestGodot4CompressGodotServer(t *testing.T) {
 			port, err := strconv.Atoi(line[strings.Index(line, "port=")+len("port="):])
 			require.NoError(t, err, line)
 
-			cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: g4Channels})
-			require.NoError(t, cli.Compress(mode))
-			peer, err := cli.ConnectToHost("127.0.0.1", port, g4Channels, uint32(2000+mode))
-			require.NoError(t, err)
-			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
-				if ev.Type == EventDisconnect {
-					return false, fmt.Errorf("connect failed: %v", ev.Err)
-				}
-				return ev.Type == EventConnect, nil
-			})
-			require.NoError(t, err, "connect; Godot output:\n%s", proc.Output())
-			require.Equal(t, g4Channels, peer.Channels())
-
-			for kind, k := range g4Kinds {
-				require.NoError(t, peer.Send(k.channel, g4Payload(kind, mode), k.send))
-			}
-			var got [len(g4Kinds)]bool
-			n := 0
-			err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
-				switch ev.Type {
-				case EventDisconnect:
-					return false, errors.New("disconnected while waiting for echoes")
-				case EventReceive:
+			bytes[mode] = echoRound{
+				proc: proc, port: port, channels: g4Channels, data: uint32(2000 + mode),
+				send: func(peer *Peer) {
+					require.Equal(t, g4Channels, peer.Channels())
+					for kind, k := range g4Kinds {
+						require.NoError(t, peer.Send(k.channel, g4Payload(kind, mode), k.send))
+					}
+				},
+				kinds: len(g4Kinds),
+				check: func(ev Event) (int, error) {
 					if f := ev.Peer.PacketFlags(); f != ev.Flags {
-						return false, fmt.Errorf("PacketFlags %v, event flags %v", f, ev.Flags)
+						return 0, fmt.Errorf("PacketFlags %v, event flags %v", f, ev.Flags)
 					}
 					pkt, err := ev.Peer.Packet()
 					if err != nil {
-						return false, err
+						return 0, err
 					}
 					kind, err := g4Check(ev, pkt, mode)
 					if err != nil {
-						return false, fmt.Errorf("echo: %w", err)
+						return 0, fmt.Errorf("echo: %w", err)
 					}
-					if !got[kind] {
-						got[kind] = true
-						n++
-					}
-				}
-				return n == len(g4Kinds), nil
-			})
-			require.NoError(t, err, "echoes %v; Godot output:\n%s", got, proc.Output())
-			assert.Zero(t, cli.Statistic(HostDecompressFailures), "datagrams our decompressor rejected")
-			bytes[mode] = g3Bytes{cli.Statistic(HostTotalSentData), cli.Statistic(HostTotalReceivedData)}
-
-			require.NoError(t, peer.Disconnect(uint32(mode)))
-			err = g3Until(cli, 3*time.Second, func(ev Event) (bool, error) { return ev.Type == EventDisconnect, nil })
-			require.NoError(t, err, "disconnect")
-			_, err = proc.WaitLine(fmt.Sprintf("SERVED mode=%d echoed=%d data=%d bad=0", mode, len(g4Kinds), mode), 3*time.Second)
-			assert.NoError(t, err, "Godot output:\n%s", proc.Output())
+					return kind, nil
+				},
+				bye:    uint32(mode),
+				served: fmt.Sprintf("SERVED mode=%d echoed=%d data=%d bad=0", mode, len(g4Kinds), mode),
+			}.run(t, mode)
 		})
 	}
 	g3LogBytes(t, "our client -> Godot 4.6.3 server", bytes)
 
 	out, err := proc.Wait()
-	if err != nil || !godottest.HasLine(out, "PASS") {
-		t.Errorf("Godot server failed (%v):\n%s", err, out)
-	} else if t.Failed() {
-		t.Logf("Godot output:\n%s", out)
-	}
-	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+	godotFinished(t, "Godot server", out, err, start)
 }

@@ -1,43 +1,14 @@
 package multiplayer
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/enetgo/enet"
+	"github.com/enetgo/enet/internal/dtlstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// selfSigned makes a certificate for localhost, 127.0.0.1 and ::1 that is
-// its own CA: cert and key PEM.
-func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	kder, err := x509.MarshalECPrivateKey(key)
-	require.NoError(t, err)
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
-}
 
 // TestDTLS runs a Godot 4 server over DTLS with a client over IPv6 and one
 // over IPv4, both verifying its certificate; a plain client cannot join.
@@ -45,7 +16,7 @@ func TestDTLS(t *testing.T) {
 	if ok, why := enet.IPv6Supported(); !ok {
 		t.Skip("DTLS needs the binding's socket layer: " + why)
 	}
-	cert, key := selfSigned(t)
+	cert, key := dtlstest.SelfSigned(t)
 	s, err := NewServer(Godot4, "", 0, ServerConfig{DTLS: &DTLSServerOptions{CertPEM: cert, KeyPEM: key}})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

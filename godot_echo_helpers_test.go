@@ -1,0 +1,118 @@
+package enet
+
+// What the compression interop tests with real Godot 3.x and 4.x engines
+// share: our echo servers running next to one Godot client program, and our
+// client's round trip through one mode of a Godot echo server program.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// serveEach runs serve for every host in its own goroutine until the
+// returned stop is called (or the test ends); stop waits for all of them
+// and returns their results in host order.
+func serveEach[R any](t *testing.T, hosts []*Host, serve func(ctx context.Context, i int, h *Host) R) (stop func() []R) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	results := make([]R, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = serve(ctx, i, h)
+		}()
+	}
+	return func() []R {
+		cancel()
+		wg.Wait()
+		return results
+	}
+}
+
+// echoRound is one mode of our client against a Godot echo server program.
+type echoRound struct {
+	proc     *godottest.Process
+	port     int    // where the Godot server listens
+	channels int    // the channel count of both sides
+	data     uint32 // the connect data
+	// send sends every kind of packet on the connected peer.
+	send func(peer *Peer)
+	// kinds is how many kinds of packets send sent; check returns the kind
+	// of an echo, or an error if it is not the echo of that kind.
+	kinds int
+	check func(ev Event) (int, error)
+	bye   uint32 // the disconnect data
+	// served is the line the Godot server prints after the disconnect.
+	served string
+}
+
+// run connects a fresh client compressing with mode, sends every kind,
+// waits for every echo, disconnects, and waits for the served line. It
+// returns the client's wire bytes.
+func (r echoRound) run(t *testing.T, mode CompressionMode) g3Bytes {
+	t.Helper()
+	cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: r.channels})
+	require.NoError(t, cli.Compress(mode))
+	peer, err := cli.ConnectToHost("127.0.0.1", r.port, r.channels, r.data)
+	require.NoError(t, err)
+	err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
+		if ev.Type == EventDisconnect {
+			return false, fmt.Errorf("connect failed: %v", ev.Err)
+		}
+		return ev.Type == EventConnect, nil
+	})
+	require.NoError(t, err, "connect; Godot output:\n%s", r.proc.Output())
+
+	r.send(peer)
+	got := make([]bool, r.kinds)
+	n := 0
+	err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
+		switch ev.Type {
+		case EventDisconnect:
+			return false, errors.New("disconnected while waiting for echoes")
+		case EventReceive:
+			kind, err := r.check(ev)
+			if err != nil {
+				return false, err
+			}
+			if !got[kind] {
+				got[kind] = true
+				n++
+			}
+		}
+		return n == r.kinds, nil
+	})
+	require.NoError(t, err, "echoes %v; Godot output:\n%s", got, r.proc.Output())
+	assert.Zero(t, cli.Statistic(HostDecompressFailures), "datagrams our decompressor rejected")
+	bytes := g3Bytes{cli.Statistic(HostTotalSentData), cli.Statistic(HostTotalReceivedData)}
+
+	require.NoError(t, peer.Disconnect(r.bye))
+	err = g3Until(cli, 3*time.Second, func(ev Event) (bool, error) { return ev.Type == EventDisconnect, nil })
+	require.NoError(t, err, "disconnect")
+	_, err = r.proc.WaitLine(r.served, 3*time.Second)
+	assert.NoError(t, err, "Godot output:\n%s", r.proc.Output())
+	return bytes
+}
+
+// godotFinished fails the test with Godot's output unless the program
+// (what) exited 0 with a PASS line, logs the output if the test failed
+// otherwise, and logs how long the test took since start.
+func godotFinished(t *testing.T, what, out string, err error, start time.Time) {
+	t.Helper()
+	if err != nil || !godottest.HasLine(out, "PASS") {
+		t.Errorf("%s failed (%v):\n%s", what, err, out)
+	} else if t.Failed() {
+		t.Logf("Godot output:\n%s", out)
+	}
+	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+}
