@@ -35,44 +35,50 @@ func fuzzMultiplayer(t testing.TB, d multiplayer.Dialect) *Multiplayer {
 	return m
 }
 
-// FuzzHandle4 feeds arbitrary packets to a Godot 4 Multiplayer: every
-// decoder (RPC, SIMPLIFY/CONFIRM, SPAWN/DESPAWN/SYNC) runs, and none may
-// panic.
-func FuzzHandle4(f *testing.F) {
-	for _, s := range [][]byte{
-		hx("20 13000080 00 01 040000000200000068690000 4368617400"),
-		hx("00 01 00 03 81 422C01 82A0860100"),
-		hx("80 01 00 010203"),
-		simplify4(2, "Chat"),
-		hx("02 01 01000000"),
+// replicationSeeds are SPAWN (two), DESPAWN, SYNC and delta SYNC packets.
+func replicationSeeds() [][]byte {
+	return [][]byte{
 		hx("04 ff 01000000 02000000 01000000 05000000 03000000 50310000 04000000 02 07"),
 		hx("04 00 01000000 03000000 01000000 09000000 04000000 5363656e65426f7400 05000000000000a0400000c040"),
 		hx("05 02000000"),
 		hx("06 0100 02000000 02000000 0207"),
 		hx("16 02000000 0100000000000000 02000000 0207"),
-	} {
+	}
+}
+
+// fuzzHandle feeds the seeds and arbitrary packets from peer 5 to a
+// fuzzMultiplayer of dialect d; none may panic.
+func fuzzHandle(f *testing.F, d multiplayer.Dialect, seeds [][]byte) {
+	for _, s := range seeds {
 		f.Add(s)
 	}
-	m := fuzzMultiplayer(f, multiplayer.Godot4)
+	m := fuzzMultiplayer(f, d)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_ = m.HandlePacket(5, b, Reliable, 0)
 	})
 }
 
+// FuzzHandle4 feeds arbitrary packets to a Godot 4 Multiplayer: every
+// decoder (RPC, SIMPLIFY/CONFIRM, SPAWN/DESPAWN/SYNC) runs, and none may
+// panic.
+func FuzzHandle4(f *testing.F) {
+	fuzzHandle(f, multiplayer.Godot4, append([][]byte{
+		hx("20 13000080 00 01 040000000200000068690000 4368617400"),
+		hx("00 01 00 03 81 422C01 82A0860100"),
+		hx("80 01 00 010203"),
+		simplify4(2, "Chat"),
+		hx("02 01 01000000"),
+	}, replicationSeeds()...))
+}
+
 // FuzzHandle3 does the same for Godot 3.
 func FuzzHandle3(f *testing.F) {
-	for _, s := range [][]byte{
+	fuzzHandle(f, multiplayer.Godot3, [][]byte{
 		hx("00 16000080 73617900 01 040000000200000068690000 4368617400"),
 		hx("00 01000000 73617900 01 040000000200000068690000"),
 		hx("01 01000000 73636f726500 02000000 05000000"),
 		hx("02 01000000 4368617400"),
 		hx("03 4368617400"),
-	} {
-		f.Add(s)
-	}
-	m := fuzzMultiplayer(f, multiplayer.Godot3)
-	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = m.HandlePacket(5, b, Reliable, 0)
 	})
 }
 
@@ -123,13 +129,7 @@ func FuzzParse(f *testing.F) {
 // FuzzReplicationRoundTrip: a SPAWN, DESPAWN or SYNC that parses encodes
 // back to a packet that parses to the same message.
 func FuzzReplicationRoundTrip(f *testing.F) {
-	for _, s := range [][]byte{
-		hx("04 ff 01000000 02000000 01000000 05000000 03000000 50310000 04000000 02 07"),
-		hx("04 00 01000000 03000000 01000000 09000000 04000000 5363656e65426f7400 05000000000000a0400000c040"),
-		hx("05 02000000"),
-		hx("06 0100 02000000 02000000 0207"),
-		hx("16 02000000 0100000000000000 02000000 0207"),
-	} {
+	for _, s := range replicationSeeds() {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

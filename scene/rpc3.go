@@ -37,15 +37,10 @@ func (m *Multiplayer) receiveCall3(from int32, data []byte, tr Transfer, channel
 	if c3.target&pathFlag != 0 {
 		n = m.nodes[relPath(path)]
 	} else {
-		p := m.peers[from]
-		if p == nil {
+		e, err := m.recvLocked(from, c3.target)
+		if err != nil {
 			m.mu.Unlock()
-			return &Error{From: from, Op: op, Method: c3.name, Err: ErrUnknownPeer}
-		}
-		e, ok := p.recv[c3.target]
-		if !ok {
-			m.mu.Unlock()
-			return &Error{From: from, Op: op, Method: c3.name, Err: errf(ErrUnknownPathID, "id %d", c3.target)}
+			return &Error{From: from, Op: op, Method: c3.name, Err: err}
 		}
 		n, path = e.node, e.path
 		if n == nil {
@@ -115,13 +110,9 @@ func (m *Multiplayer) receiveSimplify3(from int32, data []byte) error {
 	}
 	m.mu.Lock()
 	p := m.peers[from]
-	if p == nil {
+	if err := m.cacheRoomLocked(p, id); err != nil {
 		m.mu.Unlock()
-		return &Error{From: from, Op: "simplify path", Path: path, Err: ErrUnknownPeer}
-	}
-	if _, known := p.recv[id]; !known && len(p.recv) >= m.cfg.MaxCachedPaths {
-		m.mu.Unlock()
-		return &Error{From: from, Op: "simplify path", Path: path, Err: errf(ErrCacheFull, "%d ids", len(p.recv))}
+		return &Error{From: from, Op: "simplify path", Path: path, Err: err}
 	}
 	// Godot 3 caches the path whether or not the node exists, overwriting
 	// an id silently, and always confirms.
@@ -195,8 +186,7 @@ func (m *Multiplayer) send3(to int32, n *Node, set bool, name string, mt Method,
 		}
 		return nil
 	}
-	full := appendCString(slices.Clone(pkt), n.path)
-	putU32(full[1:], pathFlag|uint32(len(pkt)))
+	full := withPath(pkt, n.path)
 	var first error
 	for _, t := range targets {
 		out := full

@@ -36,15 +36,10 @@ func (m *Multiplayer) receiveRPC4(from int32, data []byte, tr Transfer, channel 
 			return &Error{From: from, Op: "rpc", Path: r.path, Err: ErrUnknownNode}
 		}
 	} else {
-		p := m.peers[from]
-		if p == nil {
+		e, err := m.recvLocked(from, r.node)
+		if err != nil {
 			m.mu.Unlock()
-			return &Error{From: from, Op: "rpc", Err: ErrUnknownPeer}
-		}
-		e, ok := p.recv[r.node]
-		if !ok {
-			m.mu.Unlock()
-			return &Error{From: from, Op: "rpc", Err: errf(ErrUnknownPathID, "id %d", r.node)}
+			return &Error{From: from, Op: "rpc", Err: err}
 		}
 		n = e.node
 	}
@@ -104,9 +99,9 @@ func (m *Multiplayer) receiveSimplify4(from int32, data []byte) error {
 		m.mu.Unlock()
 		return &Error{From: from, Op: "simplify path", Path: path, Err: ErrUnknownNode}
 	}
-	if _, known := p.recv[id]; !known && len(p.recv) >= m.cfg.MaxCachedPaths {
+	if err := m.cacheRoomLocked(p, id); err != nil {
 		m.mu.Unlock()
-		return &Error{From: from, Op: "simplify path", Path: path, Err: errf(ErrCacheFull, "%d ids", len(p.recv))}
+		return &Error{From: from, Op: "simplify path", Path: path, Err: err}
 	}
 	p.recv[id] = recvNode{node: n}
 	m.mu.Unlock()
@@ -158,34 +153,6 @@ func (m *Multiplayer) receiveConfirm4(from int32, data []byte) error {
 	return nil
 }
 
-// simplifyLocked makes sure every target has been sent SIMPLIFY_PATH for
-// n (send_object_cache) and reports whether all of them confirmed it.
-func (m *Multiplayer) simplifyLocked(n *Node, id uint32, targets []int32) (allConfirmed bool, err error) {
-	allConfirmed = true
-	var pkt []byte
-	for _, t := range targets {
-		p := m.peers[t]
-		confirmed, sent := p.sent[n]
-		if sent {
-			allConfirmed = allConfirmed && confirmed
-			continue
-		}
-		allConfirmed = false
-		if pkt == nil {
-			if m.d == multiplayer.Godot4 {
-				pkt = appendSimplify4(nil, n.checksum, id, n.path)
-			} else {
-				pkt = appendSimplify3(nil, id, n.path)
-			}
-		}
-		if err := m.t.Send(t, pkt, multiplayer.Reliable, 0); err != nil {
-			return false, err
-		}
-		p.sent[n] = false
-	}
-	return allConfirmed, nil
-}
-
 // send4 sends a Godot 4 call: one packet per target (send_command), with
 // the compact node id when every target confirmed the path, else the u32
 // form with the path appended for the peers that have not.
@@ -220,8 +187,7 @@ func (m *Multiplayer) send4(to int32, n *Node, mt *Method, args []any) error {
 		out := pkt
 		if !all && !m.peers[t].sent[n] {
 			if full == nil {
-				full = appendCString(slices.Clone(pkt), n.path)
-				putU32(full[1:], pathFlag|uint32(len(pkt)))
+				full = withPath(pkt, n.path)
 			}
 			out = full
 		}
