@@ -51,16 +51,7 @@ func chat3(rec *recorder) NodeConfig {
 				return c.Reply("ack", c.Method, c.Transfer.String())
 			}},
 			{Name: "ack", Mode: Puppet},
-			{Name: "types", Mode: Remote, Handler: func(c *Call) error {
-				rec.mu.Lock()
-				rec.types = append([]Value(nil), c.Args...)
-				rec.mu.Unlock()
-				back := make([]any, len(c.Args))
-				for i, a := range c.Args {
-					back[i] = a.Any()
-				}
-				return c.Reply("types_back", back...)
-			}},
+			{Name: "types", Mode: Remote, Handler: rec.echoTypes},
 			{Name: "types_back", Mode: Puppet},
 			{Name: "both", Mode: RemoteSync, Handler: func(c *Call) error {
 				x, err := c.Arg(0).Int()
@@ -88,137 +79,123 @@ func chat3(rec *recorder) NodeConfig {
 // rset(_id), rset_unreliable(_id), Variant types, calls and an rset back,
 // remotesync, and a puppet method and property the server refuses.
 func TestGodot3ClientCallsGoServer(t *testing.T) {
-	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
-		t.Run(e.Name, func(t *testing.T) {
-			e.Require(t)
-			srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
-			m := New(srv, Config{})
-			rec := &recorder{}
-			_, err := m.AddNode(chat3(rec))
-			require.NoError(t, err)
-			var forms struct {
-				sync.Mutex
-				path, compact int
+	forGodot3(t, func(t *testing.T, e *godottest.Engine) {
+		srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
+		m := New(srv, Config{})
+		rec := &recorder{}
+		_, err := m.AddNode(chat3(rec))
+		require.NoError(t, err)
+		var forms struct {
+			sync.Mutex
+			path, compact int
+		}
+		log := &errLog{}
+		done := serve(m, srv.Events(), log, func(p multiplayer.Packet) {
+			if p.Data[0] > cmd3RemoteSet {
+				return
 			}
-			log := &errLog{}
-			done := serve(m, srv.Events(), log, func(p multiplayer.Packet) {
-				if p.Data[0] > cmd3RemoteSet {
-					return
-				}
-				forms.Lock()
-				if c, err := parseCall3(p.Data); err == nil && c.target&pathFlag != 0 {
-					forms.path++
-				} else {
-					forms.compact++
-				}
-				forms.Unlock()
-			})
-			out := e.Run(t, "testdata/rpc3_client.gd", portArg(srv))
-			id := idFrom(out)
-			waitFor(t, 2*time.Second, func() bool { return rec.has("say " + id + " done") }, "no final say: %v", rec)
-			for _, want := range []string{
-				"say " + id + " hi", "say " + id + " all",
-				"ping_u 1 unreliable", "ping_u 2 unreliable",
-				"score 5 reliable", "score 6 reliable", "score 7 unreliable", "score 8 unreliable",
-				"both " + id + " 42",
-			} {
-				assert.True(t, rec.has(want), "missing %q in %v", want, rec)
-			}
-			assert.False(t, rec.has("heard called by "+id))
-			assert.False(t, rec.has("level set by "+id))
-			rec.mu.Lock()
-			got := make([]any, len(rec.types))
-			for i, v := range rec.types {
-				got[i] = v.Any()
-			}
-			rec.mu.Unlock()
-			require.Len(t, got, 13)
-			assert.Equal(t, []any{true, int64(7), int64(-300), int64(1) << 40, 1.5, "héllo",
-				variant.Vector2{X: 1.5, Y: -2}, variant.Vector3{X: 1, Y: 2, Z: 3},
-				variant.Color{R: 0.5, G: 0.25, B: 1, A: 1}, []any{int64(1), "two"}}, got[:10])
-			assert.Equal(t, []int32{1, 2}, got[11])
-			assert.Nil(t, got[12])
 			forms.Lock()
-			t.Logf("path-form %d, compact %d", forms.path, forms.compact)
-			assert.Positive(t, forms.path)
-			assert.Positive(t, forms.compact)
-			forms.Unlock()
-			var refused int
-			for _, err := range log.all() {
-				if errors.Is(err, ErrNotAllowed) {
-					refused++
-				} else {
-					t.Errorf("unexpected error: %v", err)
-				}
+			if c, err := parseCall3(p.Data); err == nil && c.target&pathFlag != 0 {
+				forms.path++
+			} else {
+				forms.compact++
 			}
-			assert.Equal(t, 2, refused, "puppet method and property")
-			srv.Close()
-			<-done
+			forms.Unlock()
 		})
-	}
+		out := e.Run(t, "testdata/rpc3_client.gd", portArg(srv))
+		id := idFrom(out)
+		waitFor(t, 2*time.Second, func() bool { return rec.has("say " + id + " done") }, "no final say: %v", rec)
+		for _, want := range []string{
+			"say " + id + " hi", "say " + id + " all",
+			"ping_u 1 unreliable", "ping_u 2 unreliable",
+			"score 5 reliable", "score 6 reliable", "score 7 unreliable", "score 8 unreliable",
+			"both " + id + " 42",
+		} {
+			assert.True(t, rec.has(want), "missing %q in %v", want, rec)
+		}
+		assert.False(t, rec.has("heard called by "+id))
+		assert.False(t, rec.has("level set by "+id))
+		got := rec.typeValues()
+		require.Len(t, got, 13)
+		assert.Equal(t, []any{true, int64(7), int64(-300), int64(1) << 40, 1.5, "héllo",
+			variant.Vector2{X: 1.5, Y: -2}, variant.Vector3{X: 1, Y: 2, Z: 3},
+			variant.Color{R: 0.5, G: 0.25, B: 1, A: 1}, []any{int64(1), "two"}}, got[:10])
+		assert.Equal(t, []int32{1, 2}, got[11])
+		assert.Nil(t, got[12])
+		forms.Lock()
+		t.Logf("path-form %d, compact %d", forms.path, forms.compact)
+		assert.Positive(t, forms.path)
+		assert.Positive(t, forms.compact)
+		forms.Unlock()
+		var refused int
+		for _, err := range log.all() {
+			if errors.Is(err, ErrNotAllowed) {
+				refused++
+			} else {
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		assert.Equal(t, 2, refused, "puppet method and property")
+		srv.Close()
+		<-done
+	})
 }
 
 // TestGodot3GoClient runs a Go client against real Godot 3.2.3 and 3.6.2
 // servers: rpc_id and rset (reliable and unreliable) from Go, heard() and
 // an rset back from Godot, and a puppet method and property Godot refuses.
 func TestGodot3GoClient(t *testing.T) {
-	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
-		t.Run(e.Name, func(t *testing.T) {
-			e.Require(t)
-			port := freePort(t)
-			gs := e.Start(t, "testdata/rpc3_server.gd", fmt.Sprintf("port=%d", port))
-			_, err := gs.WaitLine("LISTENING", 20*time.Second)
-			require.NoError(t, err, gs.Output())
-			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
-			require.NoError(t, err)
-			defer cli.Close()
-			m := New(cli, Config{})
-			rec := &recorder{}
-			_, err = m.AddNode(NodeConfig{Path: "/root/Chat",
-				Methods: []Method{
-					{Name: "say", Mode: Remote},
-					{Name: "heard", Mode: Puppet, Handler: func(c *Call) error {
-						id, err := c.Arg(0).Int32()
-						if err != nil {
-							return err
-						}
-						text, err := c.Arg(1).String()
-						rec.add("heard %d %s from %d", id, text, c.From)
+	forGodot3(t, func(t *testing.T, e *godottest.Engine) {
+		gs, port := startGodotServer(t, e, "testdata/rpc3_server.gd")
+		cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+		require.NoError(t, err)
+		defer cli.Close()
+		m := New(cli, Config{})
+		rec := &recorder{}
+		_, err = m.AddNode(NodeConfig{Path: "/root/Chat",
+			Methods: []Method{
+				{Name: "say", Mode: Remote},
+				{Name: "heard", Mode: Puppet, Handler: func(c *Call) error {
+					id, err := c.Arg(0).Int32()
+					if err != nil {
 						return err
-					}},
-					{Name: "admin", Mode: Puppet},
-					{Name: "done", Mode: Remote},
-				},
-				Properties: []Property{
-					{Name: "score", Mode: Remote},
-					{Name: "level", Mode: Puppet, Handler: func(c *Call) error {
-						v, err := c.Arg(0).Int()
-						rec.add("level %d from %d", v, c.From)
-						return err
-					}},
-				},
-			})
-			require.NoError(t, err)
-			log := &errLog{}
-			done := serve(m, cli.Events(), log, nil)
-			me := cli.ID()
-			require.NoError(t, m.RPC(1, "Chat", "say", "one"))
-			waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
-			require.NoError(t, m.RSet(1, "Chat", "score", 5, Reliable))
-			require.NoError(t, m.RSet(1, "Chat", "score", 6, Unreliable))
-			require.NoError(t, m.RPC(1, "Chat", "admin", 1))            // puppet: refused by the master
-			require.NoError(t, m.RSet(1, "Chat", "level", 3, Reliable)) // likewise
-			require.NoError(t, m.RPC(1, "Chat", "say", "two"))
-			waitFor(t, 5*time.Second, func() bool { return rec.has("level 9 from 1") }, "no rset back: %v", rec)
-			require.NoError(t, m.RPC(1, "Chat", "done"))
-			out, err := gs.Wait()
-			require.NoError(t, err, out)
-			require.True(t, godottest.HasLine(out, "PASS"), out)
-			cli.Close()
-			<-done
-			assert.Empty(t, log.all())
+					}
+					text, err := c.Arg(1).String()
+					rec.add("heard %d %s from %d", id, text, c.From)
+					return err
+				}},
+				{Name: "admin", Mode: Puppet},
+				{Name: "done", Mode: Remote},
+			},
+			Properties: []Property{
+				{Name: "score", Mode: Remote},
+				{Name: "level", Mode: Puppet, Handler: func(c *Call) error {
+					v, err := c.Arg(0).Int()
+					rec.add("level %d from %d", v, c.From)
+					return err
+				}},
+			},
 		})
-	}
+		require.NoError(t, err)
+		log := &errLog{}
+		done := serve(m, cli.Events(), log, nil)
+		me := cli.ID()
+		require.NoError(t, m.RPC(1, "Chat", "say", "one"))
+		waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("heard %d one from 1", me)) }, "no heard: %v", rec)
+		require.NoError(t, m.RSet(1, "Chat", "score", 5, Reliable))
+		require.NoError(t, m.RSet(1, "Chat", "score", 6, Unreliable))
+		require.NoError(t, m.RPC(1, "Chat", "admin", 1))            // puppet: refused by the master
+		require.NoError(t, m.RSet(1, "Chat", "level", 3, Reliable)) // likewise
+		require.NoError(t, m.RPC(1, "Chat", "say", "two"))
+		waitFor(t, 5*time.Second, func() bool { return rec.has("level 9 from 1") }, "no rset back: %v", rec)
+		require.NoError(t, m.RPC(1, "Chat", "done"))
+		out, err := gs.Wait()
+		require.NoError(t, err, out)
+		require.True(t, godottest.HasLine(out, "PASS"), out)
+		cli.Close()
+		<-done
+		assert.Empty(t, log.all())
+	})
 }
 
 // local3Modes are the Godot 3 RPC keywords in local3_client.gd's order.
@@ -303,63 +280,60 @@ func TestGodot3LocalShortcut(t *testing.T) {
 		assert.True(t, goLocal[tag] && goSent[tag], tag)
 	}
 	assert.False(t, goLocal["Own/m_puppet/all"] || goLocal["Srv/m_master/all"] || goLocal["Own/m_remote/self"])
-	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
-		t.Run(e.Name, func(t *testing.T) {
-			e.Require(t)
-			srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
-			m := New(srv, Config{})
-			var mu sync.Mutex
-			arrived := map[string]bool{}
-			finished := make(chan struct{})
-			record := func(c *Call) error {
-				tag, err := c.Arg(0).String()
-				mu.Lock()
-				arrived[tag] = true
-				mu.Unlock()
-				return err
-			}
-			for _, node := range []string{"Own", "Srv"} {
-				cfg := NodeConfig{Path: node}
-				for _, md := range local3Modes {
-					// The server accepts everything: it records what was sent.
-					cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: Remote, Handler: record})
-					cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: Remote, Handler: record})
-				}
-				cfg.Methods = append(cfg.Methods, Method{Name: "done", Mode: Remote, Handler: func(*Call) error {
-					close(finished)
-					return nil
-				}})
-				_, err := m.AddNode(cfg)
-				require.NoError(t, err)
-			}
-			log := &errLog{}
-			done := serve(m, srv.Events(), log, nil)
-			out := e.Run(t, "testdata/local3_client.gd", portArg(srv))
-			select {
-			case <-finished:
-			case <-time.After(5 * time.Second):
-				t.Fatal("no done() from the client")
-			}
-			godotLocal := map[string]bool{}
-			for _, line := range strings.Split(out, "\n") {
-				if tag, ok := strings.CutPrefix(strings.TrimSpace(line), "LOCAL "); ok {
-					godotLocal[tag] = true
-				}
-			}
+	forGodot3(t, func(t *testing.T, e *godottest.Engine) {
+		srv := newServer(t, multiplayer.Godot3, multiplayer.ServerConfig{})
+		m := New(srv, Config{})
+		var mu sync.Mutex
+		arrived := map[string]bool{}
+		finished := make(chan struct{})
+		record := func(c *Call) error {
+			tag, err := c.Arg(0).String()
 			mu.Lock()
-			t.Logf("%d calls ran on the caller, %d reached the server", len(godotLocal), len(arrived))
-			assert.Equal(t, godotLocal, goLocal, "what runs on the caller")
-			assert.Equal(t, arrived, goSent, "what reaches the server")
-			// Spot checks of the rules themselves.
-			assert.True(t, godotLocal["Own/m_master/all"] && !arrived["Own/m_master/all"], "master on the master: local only")
-			assert.True(t, godotLocal["Srv/m_puppet/all"] && arrived["Srv/m_puppet/all"], "puppet on a puppet: local and sent")
-			assert.True(t, !godotLocal["Own/m_remote/all"] && arrived["Own/m_remote/all"], "remote: sent only")
+			arrived[tag] = true
 			mu.Unlock()
-			srv.Close()
-			<-done
-			assert.Empty(t, log.all())
-		})
-	}
+			return err
+		}
+		for _, node := range []string{"Own", "Srv"} {
+			cfg := NodeConfig{Path: node}
+			for _, md := range local3Modes {
+				// The server accepts everything: it records what was sent.
+				cfg.Methods = append(cfg.Methods, Method{Name: "m_" + md.name, Mode: Remote, Handler: record})
+				cfg.Properties = append(cfg.Properties, Property{Name: "p_" + md.name, Mode: Remote, Handler: record})
+			}
+			cfg.Methods = append(cfg.Methods, Method{Name: "done", Mode: Remote, Handler: func(*Call) error {
+				close(finished)
+				return nil
+			}})
+			_, err := m.AddNode(cfg)
+			require.NoError(t, err)
+		}
+		log := &errLog{}
+		done := serve(m, srv.Events(), log, nil)
+		out := e.Run(t, "testdata/local3_client.gd", portArg(srv))
+		select {
+		case <-finished:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no done() from the client")
+		}
+		godotLocal := map[string]bool{}
+		for _, line := range strings.Split(out, "\n") {
+			if tag, ok := strings.CutPrefix(strings.TrimSpace(line), "LOCAL "); ok {
+				godotLocal[tag] = true
+			}
+		}
+		mu.Lock()
+		t.Logf("%d calls ran on the caller, %d reached the server", len(godotLocal), len(arrived))
+		assert.Equal(t, godotLocal, goLocal, "what runs on the caller")
+		assert.Equal(t, arrived, goSent, "what reaches the server")
+		// Spot checks of the rules themselves.
+		assert.True(t, godotLocal["Own/m_master/all"] && !arrived["Own/m_master/all"], "master on the master: local only")
+		assert.True(t, godotLocal["Srv/m_puppet/all"] && arrived["Srv/m_puppet/all"], "puppet on a puppet: local and sent")
+		assert.True(t, !godotLocal["Own/m_remote/all"] && arrived["Own/m_remote/all"], "remote: sent only")
+		mu.Unlock()
+		srv.Close()
+		<-done
+		assert.Empty(t, log.all())
+	})
 }
 
 // sendLog is a Transport that records the target of every call or set it
@@ -397,82 +371,76 @@ func (s *sendLog) take() []int32 {
 // client A reaches the server and B only. The Godot peers see the Go
 // client as the sender and answer it, the clients through the relay.
 func TestGodot3GoClientBroadcast(t *testing.T) {
-	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
-		t.Run(e.Name, func(t *testing.T) {
-			e.Require(t)
-			port := freePort(t)
-			gs := e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=server")
-			_, err := gs.WaitLine("LISTENING", 20*time.Second)
-			require.NoError(t, err, gs.Output())
-			var ids [2]int32
-			var clients [2]*godottest.Process
-			for i := range clients {
-				clients[i] = e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=client")
-				line, err := clients[i].WaitLine("READY", 20*time.Second)
-				require.NoError(t, err, clients[i].Output())
-				_, err = fmt.Sscanf(line, "READY %d", &ids[i])
-				require.NoError(t, err)
-			}
-			a, b := ids[0], ids[1]
-			cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+	forGodot3(t, func(t *testing.T, e *godottest.Engine) {
+		gs, port := startGodotServer(t, e, "testdata/relay3_peer.gd", "role=server")
+		var ids [2]int32
+		var clients [2]*godottest.Process
+		for i := range clients {
+			clients[i] = e.Start(t, "testdata/relay3_peer.gd", fmt.Sprintf("port=%d", port), "role=client")
+			line, err := clients[i].WaitLine("READY", 20*time.Second)
+			require.NoError(t, err, clients[i].Output())
+			_, err = fmt.Sscanf(line, "READY %d", &ids[i])
 			require.NoError(t, err)
-			defer cli.Close()
-			tr := &sendLog{Transport: cli}
-			m := New(tr, Config{})
-			rec := &recorder{}
-			_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
-				{Name: "say", Mode: Remote},
-				{Name: "ack", Mode: Remote, Handler: func(c *Call) error {
-					text, err := c.Arg(0).String()
-					rec.add("ack %s from %d", text, c.From)
-					return err
-				}},
-			}})
-			require.NoError(t, err)
-			log := &errLog{}
-			done := serve(m, cli.Events(), log, nil)
-			waitFor(t, 5*time.Second, func() bool { return len(m.Peers()) == 3 }, "the Go client does not know both clients: %v", m.Peers())
-			acked := func(text string, from ...int32) {
-				t.Helper()
-				for _, id := range from {
-					waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("ack %s from %d", text, id)) }, "no ack of %s from %d: %v", text, id, rec)
-				}
+		}
+		a, b := ids[0], ids[1]
+		cli, err := multiplayer.Dial(multiplayer.Godot3, "127.0.0.1", port, multiplayer.ClientConfig{})
+		require.NoError(t, err)
+		defer cli.Close()
+		tr := &sendLog{Transport: cli}
+		m := New(tr, Config{})
+		rec := &recorder{}
+		_, err = m.AddNode(NodeConfig{Path: "/root/Chat", Methods: []Method{
+			{Name: "say", Mode: Remote},
+			{Name: "ack", Mode: Remote, Handler: func(c *Call) error {
+				text, err := c.Arg(0).String()
+				rec.add("ack %s from %d", text, c.From)
+				return err
+			}},
+		}})
+		require.NoError(t, err)
+		log := &errLog{}
+		done := serve(m, cli.Events(), log, nil)
+		waitFor(t, 5*time.Second, func() bool { return len(m.Peers()) == 3 }, "the Go client does not know both clients: %v", m.Peers())
+		acked := func(text string, from ...int32) {
+			t.Helper()
+			for _, id := range from {
+				waitFor(t, 5*time.Second, func() bool { return rec.has(fmt.Sprintf("ack %s from %d", text, id)) }, "no ack of %s from %d: %v", text, id, rec)
 			}
+		}
 
-			require.NoError(t, m.RPC(0, "Chat", "say", "all-1"))
-			assert.Equal(t, sortedIDs([]int32{1, a, b}), sortedIDs(tr.take()), "unconfirmed: one packet per peer")
-			acked("all-1", 1, a, b)
-			require.NoError(t, m.RPC(0, "Chat", "say", "all-2"))
-			assert.Equal(t, []int32{0}, tr.take(), "confirmed: one packet to everyone")
-			acked("all-2", 1, a, b)
-			require.NoError(t, m.RPC(-a, "Chat", "say", "not-a"))
-			assert.Equal(t, []int32{-a}, tr.take())
-			acked("not-a", 1, b)
-			require.NoError(t, m.RPC(0, "Chat", "say", "end"))
-			me := cli.ID()
-			want := func(texts ...string) string {
-				var parts []string
-				for _, s := range texts {
-					parts = append(parts, fmt.Sprintf("%d:%s", me, s))
-				}
-				return "GOT " + strings.Join(parts, ",")
+		require.NoError(t, m.RPC(0, "Chat", "say", "all-1"))
+		assert.Equal(t, sortedIDs([]int32{1, a, b}), sortedIDs(tr.take()), "unconfirmed: one packet per peer")
+		acked("all-1", 1, a, b)
+		require.NoError(t, m.RPC(0, "Chat", "say", "all-2"))
+		assert.Equal(t, []int32{0}, tr.take(), "confirmed: one packet to everyone")
+		acked("all-2", 1, a, b)
+		require.NoError(t, m.RPC(-a, "Chat", "say", "not-a"))
+		assert.Equal(t, []int32{-a}, tr.take())
+		acked("not-a", 1, b)
+		require.NoError(t, m.RPC(0, "Chat", "say", "end"))
+		me := cli.ID()
+		want := func(texts ...string) string {
+			var parts []string
+			for _, s := range texts {
+				parts = append(parts, fmt.Sprintf("%d:%s", me, s))
 			}
-			for i, p := range []*godottest.Process{gs, clients[0], clients[1]} {
-				out, err := p.Wait()
-				require.NoError(t, err, out)
-				require.True(t, godottest.HasLine(out, "PASS"), out)
-				exp := want("all-1", "all-2", "not-a", "end")
-				if i == 1 {
-					exp = want("all-1", "all-2", "end")
-				}
-				assert.True(t, godottest.HasLine(out, exp), "want %q in:\n%s", exp, out)
+			return "GOT " + strings.Join(parts, ",")
+		}
+		for i, p := range []*godottest.Process{gs, clients[0], clients[1]} {
+			out, err := p.Wait()
+			require.NoError(t, err, out)
+			require.True(t, godottest.HasLine(out, "PASS"), out)
+			exp := want("all-1", "all-2", "not-a", "end")
+			if i == 1 {
+				exp = want("all-1", "all-2", "end")
 			}
-			assert.False(t, rec.has(fmt.Sprintf("ack not-a from %d", a)))
-			cli.Close()
-			<-done
-			assert.Empty(t, log.all())
-		})
-	}
+			assert.True(t, godottest.HasLine(out, exp), "want %q in:\n%s", exp, out)
+		}
+		assert.False(t, rec.has(fmt.Sprintf("ack not-a from %d", a)))
+		cli.Close()
+		<-done
+		assert.Empty(t, log.all())
+	})
 }
 
 func sortedIDs(ids []int32) []int32 {

@@ -37,6 +37,30 @@ func (r *recorder) String() string {
 	return strings.Join(r.calls, "; ")
 }
 
+// echoTypes is the handler of "types": it records the arguments and
+// calls "types_back" with them on the caller.
+func (r *recorder) echoTypes(c *Call) error {
+	r.mu.Lock()
+	r.types = append([]Value(nil), c.Args...)
+	r.mu.Unlock()
+	back := make([]any, len(c.Args))
+	for i, a := range c.Args {
+		back[i] = a.Any()
+	}
+	return c.Reply("types_back", back...)
+}
+
+// typeValues returns the arguments echoTypes recorded, as Go values.
+func (r *recorder) typeValues() []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	got := make([]any, len(r.types))
+	for i, v := range r.types {
+		got[i] = v.Any()
+	}
+	return got
+}
+
 func (r *recorder) has(s string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -87,16 +111,7 @@ func chatMethods(rec *recorder) []Method {
 		{Name: "ack"},
 		{Name: "tick", Transfer: Unreliable},
 		{Name: "tick_c", Channel: 2},
-		{Name: "types", Mode: AnyPeer, Handler: func(c *Call) error {
-			rec.mu.Lock()
-			rec.types = append([]Value(nil), c.Args...)
-			rec.mu.Unlock()
-			back := make([]any, len(c.Args))
-			for i, a := range c.Args {
-				back[i] = a.Any()
-			}
-			return c.Reply("types_back", back...)
-		}},
+		{Name: "types", Mode: AnyPeer, Handler: rec.echoTypes},
 		{Name: "types_back"},
 		{Name: "blob", Mode: AnyPeer, Handler: func(c *Call) error {
 			b, err := c.Arg(0).Bytes()
@@ -173,11 +188,9 @@ func TestGodot4ClientCallsGoServer(t *testing.T) {
 	proc := godottest.Godot4.Start(t, "testdata/rpc4_client.gd", portArg(srv), "role=main")
 	out, err := proc.Wait()
 	if err != nil || !godottest.HasLine(out, "PASS") {
-		rec.mu.Lock()
-		for i, v := range rec.types {
-			t.Logf("types[%d] = %#v", i, v.Any())
+		for i, v := range rec.typeValues() {
+			t.Logf("types[%d] = %#v", i, v)
 		}
-		rec.mu.Unlock()
 		t.Fatalf("godot: %v\n%s", err, out)
 	}
 	waitFor(t, 2*time.Second, func() bool { return rec.has("say " + idFrom(out) + " done") }, "no final say")
@@ -191,12 +204,7 @@ func TestGodot4ClientCallsGoServer(t *testing.T) {
 	assert.False(t, rec.has("heard called by "+idFrom(out)), "refused call ran")
 
 	// The types Godot sent, as Go sees them.
-	rec.mu.Lock()
-	got := make([]any, len(rec.types))
-	for i, v := range rec.types {
-		got[i] = v.Any()
-	}
-	rec.mu.Unlock()
+	got := rec.typeValues()
 	want := []any{true, false, int64(7), int64(-300), int64(100000), int64(1) << 40, 1.5, "héllo",
 		variant.Vector2{X: 1.5, Y: -2}, variant.Vector3{X: 1, Y: 2, Z: 3},
 		variant.Color{R: 0.5, G: 0.25, B: 1, A: 1}, []any{int64(1), "two", 3.5}}
@@ -296,10 +304,7 @@ func freePort(t *testing.T) int {
 // with ErrChecksum.
 func TestGodot4GoClient(t *testing.T) {
 	godottest.Godot4.Require(t)
-	port := freePort(t)
-	gs := godottest.Godot4.Start(t, "testdata/rpc4_server.gd", fmt.Sprintf("port=%d", port))
-	_, err := gs.WaitLine("LISTENING", 20*time.Second)
-	require.NoError(t, err, gs.Output())
+	gs, port := startGodotServer(t, godottest.Godot4, "testdata/rpc4_server.gd")
 	// dial connects a Go client with Chat and Bad declared.
 	dial := func(rec *recorder) (*multiplayer.Client, *Multiplayer) {
 		cli, err := multiplayer.Dial(multiplayer.Godot4, "127.0.0.1", port, multiplayer.ClientConfig{})

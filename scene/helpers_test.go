@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet/internal/godottest"
 	"github.com/enetgo/enet/multiplayer"
 	"github.com/stretchr/testify/require"
 )
@@ -75,4 +76,26 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool, msg string, args .
 func md5hex(s string) string {
 	h := md5.Sum([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// forGodot3 runs fn as a subtest for each Godot 3 engine (3.2.3 and
+// 3.6.2), skipping (or failing) where the engine cannot run.
+func forGodot3(t *testing.T, fn func(t *testing.T, e *godottest.Engine)) {
+	for _, e := range []*godottest.Engine{godottest.Godot3, godottest.Godot36} {
+		t.Run(e.Name, func(t *testing.T) {
+			e.Require(t)
+			fn(t, e)
+		})
+	}
+}
+
+// startGodotServer starts script with engine e on a free port (its "port="
+// argument, before args) and waits until it prints LISTENING.
+func startGodotServer(t *testing.T, e *godottest.Engine, script string, args ...string) (gs *godottest.Process, port int) {
+	t.Helper()
+	port = freePort(t)
+	gs = e.Start(t, script, append([]string{fmt.Sprintf("port=%d", port)}, args...)...)
+	_, err := gs.WaitLine("LISTENING", 20*time.Second)
+	require.NoError(t, err, gs.Output())
+	return gs, port
 }

@@ -112,12 +112,9 @@ func (p *goPeer4) syncedAny(netID uint32) bool {
 // below).
 func TestGodot4ServerSpawnVisibility(t *testing.T) {
 	godottest.Godot4.Require(t)
-	port := freePort(t)
-	gs := godottest.Godot4.Start(t, "testdata/sync4_server.gd", fmt.Sprintf("port=%d", port))
-	_, err := gs.WaitLine("LISTENING", 20*time.Second)
-	require.NoError(t, err, gs.Output())
+	gs, port := startGodotServer(t, godottest.Godot4, "testdata/sync4_server.gd")
 	a := dialPeer4(t, port)
-	_, err = gs.WaitLine("PEER ", 10*time.Second)
+	_, err := gs.WaitLine("PEER ", 10*time.Second)
 	require.NoError(t, err, gs.Output())
 	b := dialPeer4(t, port)
 	_, err = gs.WaitLine("STEP spawned", 10*time.Second)
