@@ -358,13 +358,7 @@ func TestDualStackTableBounded(t *testing.T) {
 	cli := newClient(t, HostConfig{MaxPeers: 1})
 	cp, err := cli.ConnectToHost("::1", srv.LocalPort(), 1, 0)
 	require.NoError(t, err)
-	var sp *Peer
-	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
-		if h == srv && ev.Type == EventConnect {
-			sp = ev.Peer
-		}
-		return sp != nil && cp.State() == StateConnected
-	}, srv, cli)
+	sp := serverPeer(t, srv, cli, cp)
 	srv.mu.Lock()
 	before := hostTable6Stats(srv.c)
 	loop, ok := hostIntern6(srv.c, netip.IPv6Loopback())
@@ -463,13 +457,7 @@ func TestConnectNamesAsGodot4(t *testing.T) {
 	cp, err := cli.ConnectToHost("localhost", srv.LocalPort(), 1, 0)
 	require.NoError(t, err)
 	assert.Equal(t, want, cp.RemoteAddress(), "the first address getaddrinfo gives")
-	var sp *Peer
-	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
-		if h == srv && ev.Type == EventConnect {
-			sp = ev.Peer
-		}
-		return sp != nil && cp.State() == StateConnected
-	}, srv, cli)
+	sp := serverPeer(t, srv, cli, cp)
 	assert.Equal(t, want.Unmap(), sp.RemoteAddress().Unmap())
 	// An IPv4-only host resolves IPv4 only, as Godot's vanilla-ENet build.
 	v4, err := CreateHostBound("127.0.0.1", 0, HostConfig{MaxPeers: 1})
@@ -544,4 +532,18 @@ func TestShardedHostDualStack(t *testing.T) {
 			}
 		}
 	}
+}
+
+// serverPeer services srv and cli until srv saw cli's connection and cli's
+// peer cp is connected, and returns srv's peer.
+func serverPeer(t *testing.T, srv, cli *Host, cp *Peer) *Peer {
+	t.Helper()
+	var sp *Peer
+	pumpUntil(t, 3*time.Second, func(h *Host, ev Event) bool {
+		if h == srv && ev.Type == EventConnect {
+			sp = ev.Peer
+		}
+		return sp != nil && cp.State() == StateConnected
+	}, srv, cli)
+	return sp
 }

@@ -81,27 +81,13 @@ func testGodot3ClientsThroughGoServer(t *testing.T, g godot3Engine) {
 	require.NoError(t, s.Send(-a, []byte("srv:not-a"), Reliable, 0))
 	require.NoError(t, s.Send(0, []byte("srv:hello"), Reliable, 0))
 
-	var joined, left []int32
 	var got []string
-	deadline := time.After(20 * time.Second)
-	for len(left) < 2 {
-		select {
-		case ev := <-s.Events():
-			switch ev := ev.(type) {
-			case PeerJoined:
-				joined = append(joined, ev.ID)
-			case PeerLeft:
-				left = append(left, ev.ID)
-			case Packet:
-				assert.Equal(t, a, ev.From, "%q", ev.Data)
-				wantMode := TransferMode(ev.Data[len(ev.Data)-1] - '0')
-				assert.Equal(t, wantMode, ev.Mode, "%q", ev.Data)
-				got = append(got, string(ev.Data))
-			}
-		case <-deadline:
-			require.FailNow(t, "Godot clients did not finish", p.Output())
-		}
-	}
+	joined, left := collectUntilLeft(t, s, p, 2, func(ev Packet) {
+		assert.Equal(t, a, ev.From, "%q", ev.Data)
+		wantMode := TransferMode(ev.Data[len(ev.Data)-1] - '0')
+		assert.Equal(t, wantMode, ev.Mode, "%q", ev.Data)
+		got = append(got, string(ev.Data))
+	})
 	out, err := p.Wait()
 	require.NoError(t, err, out)
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
@@ -254,23 +240,10 @@ func TestGodot3RefuseAndNoRelay(t *testing.T) { forGodot3(t, testGodot3RefuseAnd
 func testGodot3RefuseAndNoRelay(t *testing.T, g godot3Engine) {
 	g.e.Require(t)
 	s := newServer(t, Godot3, ServerConfig{RefuseNewConnections: true, NoRelay: true, Compression: g.comp})
-	p := g.e.StartTimeout(t, 30*time.Second, "../testdata/godot3/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
-	_, err := p.WaitLine("REFUSED", godotWait)
-	require.NoError(t, err, p.Output())
-	require.NoError(t, s.RefuseNewConnections(false))
-	line, err := p.WaitLine("IDS ", godotWait)
-	require.NoError(t, err, p.Output())
-	a, b := field(t, line, "a"), field(t, line, "b")
-	out, err := p.Wait()
-	require.NoError(t, err, out)
-	assert.True(t, godottest.HasLine(out, "PASS"), out)
-	var events []Event
-	for len(events) < 5 {
-		events = append(events, next(t, s.Events()))
-	}
+	a, b, _ := refuseThenAdmit(t, g.e, s, "../testdata/godot3/mp_norelay.gd")
 	assert.ElementsMatch(t, []Event{
 		PeerJoined{ID: a}, PeerJoined{ID: b},
 		Packet{From: a, ENetChannel: 1, Mode: Reliable, Data: []byte("a2srv")},
 		PeerLeft{ID: a}, PeerLeft{ID: b},
-	}, events, "the refused client was never reported")
+	}, nextN(t, s.Events(), 5), "the refused client was never reported")
 }

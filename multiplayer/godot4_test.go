@@ -94,27 +94,13 @@ func TestGodot4ClientsThroughGoServer(t *testing.T) {
 	time.Sleep(20 * time.Millisecond) // let the unreliable ones go first
 	require.NoError(t, s.SendBytes(c, []byte("srv2c:done"), Reliable, 0))
 
-	var joined, left []int32
 	got := map[string]Packet{}
-	deadline := time.After(20 * time.Second)
-	for len(left) < 3 {
-		select {
-		case ev := <-s.Events():
-			switch ev := ev.(type) {
-			case PeerJoined:
-				joined = append(joined, ev.ID)
-			case PeerLeft:
-				left = append(left, ev.ID)
-			case Packet:
-				payload, ok := DecodeRaw(Godot4, ev.Data)
-				require.True(t, ok, "%q", ev.Data)
-				ev.Data = payload
-				got[string(payload)] = ev
-			}
-		case <-deadline:
-			require.FailNow(t, "Godot clients did not finish", p.Output())
-		}
-	}
+	joined, left := collectUntilLeft(t, s, p, 3, func(ev Packet) {
+		payload, ok := DecodeRaw(Godot4, ev.Data)
+		require.True(t, ok, "%q", ev.Data)
+		ev.Data = payload
+		got[string(payload)] = ev
+	})
 	out, err := p.Wait()
 	require.NoError(t, err, out)
 	assert.True(t, godottest.HasLine(out, "PASS"), out)
@@ -334,30 +320,17 @@ func TestGodot4AuthClientsOnGoServer(t *testing.T) {
 func TestGodot4RefuseAndNoRelay(t *testing.T) {
 	godottest.Godot4.Require(t)
 	s := newServer(t, Godot4, ServerConfig{RefuseNewConnections: true, NoRelay: true})
-	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_norelay.gd", fmt.Sprintf("port=%d", s.Port()))
-	_, err := p.WaitLine("REFUSED", godotWait)
-	require.NoError(t, err, p.Output())
-	require.NoError(t, s.RefuseNewConnections(false))
-	line, err := p.WaitLine("IDS ", godotWait)
-	require.NoError(t, err, p.Output())
-	a, b := field(t, line, "a"), field(t, line, "b")
-	out, err := p.Wait()
-	require.NoError(t, err, out)
-	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	a, b, out := refuseThenAdmit(t, godottest.Godot4, s, "testdata/godot4/mp_norelay.gd")
 	assert.Equal(t, []string{"SIG r connected_to_server", "SIG r server_disconnected"}, linesWithPrefix(out, "SIG r "),
 		"ENet completes the handshake before our server drops the refused client")
 	assert.Equal(t, []string{"SEND TO B err=0"}, linesWithPrefix(out, "SEND TO B"),
 		"Godot 4's client relays to any target without checking it")
 	assert.Empty(t, linesWithPrefix(out, "GOT "), "nothing relayed")
-	var events []Event
-	for len(events) < 5 {
-		events = append(events, next(t, s.Events()))
-	}
 	assert.ElementsMatch(t, []Event{
 		PeerJoined{ID: a}, PeerJoined{ID: b},
 		Packet{From: a, ENetChannel: 0, Mode: Reliable, Data: AppendRaw(nil, Godot4, []byte("a2srv"))},
 		PeerLeft{ID: a}, PeerLeft{ID: b},
-	}, events, "the refused client was never reported, a2b and a2all (RELAY) were dropped")
+	}, nextN(t, s.Events(), 5), "the refused client was never reported, a2b and a2all (RELAY) were dropped")
 }
 
 // linesWithPrefix returns the lines of out that start with prefix.

@@ -1,6 +1,7 @@
 package multiplayer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,63 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// This file holds what the Godot 3 and Godot 4 tests against a real Godot
-// server (testdata/godot*/mp_server.gd) share: raw ENet clients that break
-// the server's rules, and what the server printed about them.
+// This file holds what the Godot 3 and Godot 4 tests with real engines
+// share: the events of our server while Godot clients run, raw ENet
+// clients that break a Godot server's rules (testdata/godot*/mp_server.gd),
+// and what the server printed about them.
+
+// collectUntilLeft reads s's events until n peers left, failing after
+// 20 s: the ids that joined, and those that left in order. Every packet
+// goes to onPacket.
+func collectUntilLeft(t *testing.T, s *Server, p *godottest.Process, n int, onPacket func(Packet)) (joined, left []int32) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for len(left) < n {
+		select {
+		case ev := <-s.Events():
+			switch ev := ev.(type) {
+			case PeerJoined:
+				joined = append(joined, ev.ID)
+			case PeerLeft:
+				left = append(left, ev.ID)
+			case Packet:
+				onPacket(ev)
+			}
+		case <-deadline:
+			require.FailNow(t, "Godot clients did not finish", p.Output())
+		}
+	}
+	return joined, left
+}
+
+// refuseThenAdmit runs the no-relay script with engine e against s, which
+// refuses new connections: once Godot printed REFUSED, s admits again. It
+// returns the ids of Godot's clients a and b (its IDS line) and, after
+// Godot exited 0 with PASS, its output.
+func refuseThenAdmit(t *testing.T, e *godottest.Engine, s *Server, script string) (a, b int32, out string) {
+	t.Helper()
+	p := e.StartTimeout(t, 30*time.Second, script, fmt.Sprintf("port=%d", s.Port()))
+	_, err := p.WaitLine("REFUSED", godotWait)
+	require.NoError(t, err, p.Output())
+	require.NoError(t, s.RefuseNewConnections(false))
+	line, err := p.WaitLine("IDS ", godotWait)
+	require.NoError(t, err, p.Output())
+	a, b = field(t, line, "a"), field(t, line, "b")
+	out, err = p.Wait()
+	require.NoError(t, err, out)
+	assert.True(t, godottest.HasLine(out, "PASS"), out)
+	return a, b, out
+}
+
+// nextN reads the next n events of ch (see next).
+func nextN(t *testing.T, ch <-chan Event, n int) []Event {
+	t.Helper()
+	var events []Event
+	for len(events) < n {
+		events = append(events, next(t, ch))
+	}
+	return events
+}
 
 // dialShortTimeout connects r to the Godot server at port with data (the
 // peer id) and a short timeout, so that a reset by Godot shows up as a

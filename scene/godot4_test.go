@@ -72,6 +72,18 @@ func (r *recorder) has(s string) bool {
 	return false
 }
 
+// chatServer4 is a Go Godot 4 server with rpc4_client.gd's Chat node
+// declared (chatMethods).
+func chatServer4(t *testing.T) (*multiplayer.Server, *Multiplayer, *recorder) {
+	t.Helper()
+	srv := newServer(t, multiplayer.Godot4, multiplayer.ServerConfig{})
+	m := New(srv, Config{})
+	rec := &recorder{}
+	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: chatMethods(rec)})
+	require.NoError(t, err)
+	return srv, m, rec
+}
+
 // chatMethods declares the methods of rpc4_client.gd's Chat node, with
 // the Go server's handlers.
 func chatMethods(rec *recorder) []Method {
@@ -144,11 +156,7 @@ const testPaths = 40
 // authority-only call the server refuses.
 func TestGodot4ClientCallsGoServer(t *testing.T) {
 	godottest.Godot4.Require(t)
-	srv := newServer(t, multiplayer.Godot4, multiplayer.ServerConfig{})
-	m := New(srv, Config{})
-	rec := &recorder{}
-	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: chatMethods(rec)})
-	require.NoError(t, err)
+	srv, m, rec := chatServer4(t)
 	var hits sync.Map
 	for i := range testPaths {
 		_, err := m.AddNode(NodeConfig{Path: fmt.Sprintf("/root/N%d", i), Methods: []Method{
@@ -260,11 +268,7 @@ func idFrom(out string) string {
 // the broadcasts.
 func TestGodot4ClientsCallEachOther(t *testing.T) {
 	godottest.Godot4.Require(t)
-	srv := newServer(t, multiplayer.Godot4, multiplayer.ServerConfig{})
-	m := New(srv, Config{})
-	rec := &recorder{}
-	_, err := m.AddNode(NodeConfig{Path: "/root/Chat", Methods: chatMethods(rec)})
-	require.NoError(t, err)
+	srv, m, rec := chatServer4(t)
 	log := &errLog{}
 	done := serve(m, srv.Events(), log, nil)
 

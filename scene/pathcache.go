@@ -46,8 +46,10 @@ func withPath(pkt []byte, path string) []byte {
 }
 
 // simplifyLocked makes sure every target has been sent SIMPLIFY_PATH for
-// n (send_object_cache) and reports whether all of them confirmed it.
-func (m *Multiplayer) simplifyLocked(n *Node, id uint32, targets []int32) (allConfirmed bool, err error) {
+// n (send_object_cache) under n's cache id, which it returns, and reports
+// whether all of them confirmed it.
+func (m *Multiplayer) simplifyLocked(n *Node, targets []int32) (id uint32, allConfirmed bool, err error) {
+	id = m.cacheIDLocked(n)
 	allConfirmed = true
 	var pkt []byte
 	for _, t := range targets {
@@ -66,9 +68,9 @@ func (m *Multiplayer) simplifyLocked(n *Node, id uint32, targets []int32) (allCo
 			}
 		}
 		if err := m.t.Send(t, pkt, multiplayer.Reliable, 0); err != nil {
-			return false, err
+			return id, false, err
 		}
 		p.sent[n] = false
 	}
-	return allConfirmed, nil
+	return id, allConfirmed, nil
 }

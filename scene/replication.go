@@ -289,8 +289,7 @@ func (m *Multiplayer) PathNetID(to int32, path string) (netID uint32, confirmed 
 	if err != nil {
 		return 0, false, &Error{Op: "sync", Path: path, Err: err}
 	}
-	id := m.cacheIDLocked(n)
-	all, err := m.simplifyLocked(n, id, targets)
+	id, all, err := m.simplifyLocked(n, targets)
 	if err != nil {
 		return 0, false, &Error{Op: "sync", Path: path, Err: err}
 	}
@@ -328,8 +327,8 @@ func (m *Multiplayer) spawn(to int32, peers []int32, s *Spawn) error {
 	if err != nil {
 		return &Error{Op: "spawn", Path: n.path, Err: err}
 	}
-	id := m.cacheIDLocked(n)
-	if _, err := m.simplifyLocked(n, id, targets); err != nil {
+	id, _, err := m.simplifyLocked(n, targets)
+	if err != nil {
 		return &Error{Op: "spawn", Path: n.path, Err: err}
 	}
 	pkt, err := appendSpawn(nil, id, s)

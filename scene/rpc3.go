@@ -170,8 +170,7 @@ func (m *Multiplayer) send3(to int32, n *Node, set bool, name string, mt Method,
 		return nil
 	}
 	slices.Sort(targets)
-	id := m.cacheIDLocked(n)
-	all, err := m.simplifyLocked(n, id, targets)
+	id, all, err := m.simplifyLocked(n, targets)
 	if err != nil {
 		return &Error{Op: op, Path: n.path, Method: name, Err: err}
 	}

@@ -171,8 +171,7 @@ func (m *Multiplayer) send4(to int32, n *Node, mt *Method, args []any) error {
 		return nil
 	}
 	slices.Sort(targets)
-	id := m.cacheIDLocked(n)
-	all, err := m.simplifyLocked(n, id, targets)
+	id, all, err := m.simplifyLocked(n, targets)
 	if err != nil {
 		return &Error{Op: "send rpc", Path: n.path, Method: mt.Name, Err: err}
 	}
