@@ -188,15 +188,12 @@ func g3LogBytes(t *testing.T, title string, bytes map[CompressionMode]g3Bytes) {
 
 // g3ServerResult is what g3Serve saw on one host.
 type g3ServerResult struct {
+	serveLog
 	connected    bool
 	id           uint32
 	kinds        [len(g3Kinds)]bool
 	disconnected bool
-	errs         []string
-	events       []string
-	bytes        g3Bytes
 	datagrams    uint64 // received
-	decompFail   uint64
 }
 
 // g3Serve acts as a Godot 3 server on h until its first client disconnects
@@ -204,62 +201,50 @@ type g3ServerResult struct {
 // data packet and echoes it back with header source 1 and target the client,
 // on the same channel with the same flags.
 func g3Serve(ctx context.Context, h *Host, mode CompressionMode, frag bool) (r g3ServerResult) {
-	fail := func(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
-	defer func() {
-		r.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
-		r.datagrams = h.Statistic(HostTotalReceivedPackets)
-		r.decompFail = h.Statistic(HostDecompressFailures)
-	}()
-	for ctx.Err() == nil {
-		ev, err := h.Service(10 * time.Millisecond)
-		if err != nil {
-			fail("service: %v", err)
-			return
-		}
-		if ev.Type != EventNone {
-			r.events = append(r.events, fmt.Sprintf("%v data=%d channel=%d flags=%v", ev.Type, ev.Data, ev.Channel, ev.Flags))
-		}
+	r.serve(ctx, h, func(ev Event) bool {
 		switch ev.Type {
 		case EventConnect:
 			r.connected, r.id = true, ev.Data
 			if ev.Data < 2 {
-				fail("connect data %d, want a Godot id >= 2", ev.Data)
+				r.fail("connect data %d, want a Godot id >= 2", ev.Data)
 			}
 			// The unreliable echoes must not fall to ENet's throttle
 			// on a loaded machine (see fullThrottle in send_test.go).
 			if err := ev.Peer.ThrottleConfigure(time.Second, PacketThrottleScale, 0); err != nil {
-				fail("throttle configure: %v", err)
+				r.fail("throttle configure: %v", err)
 			}
 			if n := ev.Peer.Channels(); n != 3 {
-				fail("client has %d channels, want 3", n)
+				r.fail("client has %d channels, want 3", n)
 			}
 		case EventReceive:
 			pkt, err := ev.Peer.Packet()
 			if err != nil {
-				fail("packet: %v", err)
-				continue
+				r.fail("packet: %v", err)
+				return false
 			}
 			kind, err := g3Check(ev, pkt, mode, r.id, 1, frag)
 			if err != nil {
-				fail("received %v", err)
+				r.fail("received %v", err)
 			}
 			if kind < 0 {
-				continue
+				return false
 			}
 			r.kinds[kind] = true
 			echo := g3Frame(1, int32(r.id), pkt[g3HeaderSize:])
 			if err := ev.Peer.Send(ev.Channel, echo, ev.Flags); err != nil {
-				fail("echo kind %d: %v", kind, err)
+				r.fail("echo kind %d: %v", kind, err)
 			}
 		case EventDisconnect:
 			r.disconnected = true
 			if ev.Data != r.id {
-				fail("disconnect data %d, want the client id %d", ev.Data, r.id)
+				r.fail("disconnect data %d, want the client id %d", ev.Data, r.id)
 			}
-			return
+			return true
 		}
-	}
-	return
+		return false
+	})
+	r.datagrams = h.Statistic(HostTotalReceivedPackets)
+	return r
 }
 
 // TestGodot3CompressGodotClient runs one Godot 3.2.3 client program that, for

@@ -95,63 +95,49 @@ func g4Check(ev Event, pkt []byte, mode CompressionMode) (int, error) {
 
 // g4ServerResult is what g4Serve saw on one host.
 type g4ServerResult struct {
+	serveLog
 	connected, disconnected bool
 	connectData, byeData    uint32
 	kinds                   [len(g4Kinds)]bool
-	errs, events            []string
-	bytes                   g3Bytes
-	decompFail              uint64
 }
 
 // g4Serve acts as an echo server on h until its first client disconnects or
 // ctx ends.
 func g4Serve(ctx context.Context, h *Host, mode CompressionMode) (r g4ServerResult) {
-	fail := func(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
-	defer func() {
-		r.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
-		r.decompFail = h.Statistic(HostDecompressFailures)
-	}()
-	for ctx.Err() == nil {
-		ev, err := h.Service(10 * time.Millisecond)
-		if err != nil {
-			fail("service: %v", err)
-			return
-		}
-		if ev.Type != EventNone {
-			r.events = append(r.events, fmt.Sprintf("%v data=%d channel=%d flags=%v", ev.Type, ev.Data, ev.Channel, ev.Flags))
-		}
+	r.serve(ctx, h, func(ev Event) bool {
 		switch ev.Type {
 		case EventConnect:
 			r.connected, r.connectData = true, ev.Data
 			if n := ev.Peer.Channels(); n != g4Channels {
-				fail("client has %d channels, want %d", n, g4Channels)
+				r.fail("client has %d channels, want %d", n, g4Channels)
 			}
 		case EventReceive:
 			if got := ev.Peer.PacketFlags(); got != ev.Flags {
-				fail("PacketFlags %v, event flags %v", got, ev.Flags)
+				r.fail("PacketFlags %v, event flags %v", got, ev.Flags)
 			}
 			pkt, err := ev.Peer.Packet()
 			if err != nil {
-				fail("packet: %v", err)
-				continue
+				r.fail("packet: %v", err)
+				return false
 			}
 			kind, err := g4Check(ev, pkt, mode)
 			if err != nil {
-				fail("received %v", err)
+				r.fail("received %v", err)
 			}
 			if kind < 0 {
-				continue
+				return false
 			}
 			r.kinds[kind] = true
 			if err := ev.Peer.Send(ev.Channel, pkt, g4Kinds[kind].send); err != nil {
-				fail("echo kind %d: %v", kind, err)
+				r.fail("echo kind %d: %v", kind, err)
 			}
 		case EventDisconnect:
 			r.disconnected, r.byeData = true, ev.Data
-			return
+			return true
 		}
-	}
-	return
+		return false
+	})
+	return r
 }
 
 // TestGodot4CompressGodotClient runs one Godot 4.6.3 client program that, for

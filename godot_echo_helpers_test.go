@@ -39,6 +39,42 @@ func serveEach[R any](t *testing.T, hosts []*Host, serve func(ctx context.Contex
 	}
 }
 
+// serveLog is what an echo server loop of ours (g3Serve, g4Serve) records
+// on its host besides what it checks.
+type serveLog struct {
+	errs, events []string
+	bytes        g3Bytes
+	decompFail   uint64
+}
+
+// fail records a failed server-side check.
+func (l *serveLog) fail(format string, args ...any) {
+	l.errs = append(l.errs, fmt.Sprintf(format, args...))
+}
+
+// serve services h until ctx ends, servicing fails, or handle returns true
+// for an event, and records every event; then it records h's wire bytes
+// and decompression failures.
+func (l *serveLog) serve(ctx context.Context, h *Host, handle func(Event) (done bool)) {
+	defer func() {
+		l.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
+		l.decompFail = h.Statistic(HostDecompressFailures)
+	}()
+	for ctx.Err() == nil {
+		ev, err := h.Service(10 * time.Millisecond)
+		if err != nil {
+			l.fail("service: %v", err)
+			return
+		}
+		if ev.Type != EventNone {
+			l.events = append(l.events, fmt.Sprintf("%v data=%d channel=%d flags=%v", ev.Type, ev.Data, ev.Channel, ev.Flags))
+		}
+		if handle(ev) {
+			return
+		}
+	}
+}
+
 // echoRound is one mode of our client against a Godot echo server program.
 type echoRound struct {
 	proc     *godottest.Process
