@@ -261,15 +261,9 @@ func TestGodot3CompressGodotClient(t *testing.T) {
 func g3CompressGodotClient(t *testing.T, e *godottest.Engine) {
 	e.Require(t)
 	start := time.Now()
-	hosts := make([]*Host, len(g3Modes)+1)
-	ports := make([]string, len(g3Modes))
-	for i, mode := range g3Modes {
-		hosts[i] = newServer(t, HostConfig{MaxChannels: 3})
-		require.NoError(t, hosts[i].Compress(mode))
-		ports[i] = strconv.Itoa(hosts[i].LocalPort())
-	}
-	mismatch := len(g3Modes)
-	hosts[mismatch] = newServer(t, HostConfig{MaxChannels: 3}) // COMPRESS_NONE
+	hosts, ports := compressServers(t, 3)
+	mismatch := len(hosts)
+	hosts = append(hosts, newServer(t, HostConfig{MaxChannels: 3})) // COMPRESS_NONE
 
 	stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g3ServerResult {
 		mode := CompressNone

@@ -146,13 +146,7 @@ func g4Serve(ctx context.Context, h *Host, mode CompressionMode) (r g4ServerResu
 func TestGodot4CompressGodotClient(t *testing.T) {
 	godottest.Godot4.Require(t)
 	start := time.Now()
-	hosts := make([]*Host, len(g3Modes))
-	ports := make([]string, len(g3Modes))
-	for i, mode := range g3Modes {
-		hosts[i] = newServer(t, HostConfig{MaxChannels: g4Channels})
-		require.NoError(t, hosts[i].Compress(mode))
-		ports[i] = strconv.Itoa(hosts[i].LocalPort())
-	}
+	hosts, ports := compressServers(t, g4Channels)
 	stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g4ServerResult {
 		return g4Serve(ctx, h, g3Modes[i])
 	})

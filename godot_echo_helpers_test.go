@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// compressServers makes one server per mode of g3Modes, with channels
+// channels, compressing with that mode, and returns them with their ports.
+func compressServers(t *testing.T, channels int) (hosts []*Host, ports []string) {
+	t.Helper()
+	for _, mode := range g3Modes {
+		h := newServer(t, HostConfig{MaxChannels: channels})
+		require.NoError(t, h.Compress(mode))
+		hosts = append(hosts, h)
+		ports = append(ports, strconv.Itoa(h.LocalPort()))
+	}
+	return hosts, ports
+}
 
 // serveEach runs serve for every host in its own goroutine until the
 // returned stop is called (or the test ends); stop waits for all of them
