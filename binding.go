@@ -366,22 +366,23 @@ func peerAddress(h cHost, slot int) netip.AddrPort {
 // peerForget clears the slot's outgoing marker once its Go peer is gone.
 func peerForget(h cHost, slot int) { peerPtr(h, slot).data = nil }
 
-// peerStats reads the 14 statistic fields straight from the ENetPeer.
-func peerStats(h cHost, slot int) PeerStats {
+// peerStats reads ENet's 14 statistic fields straight from the ENetPeer
+// into s.
+func peerStats(h cHost, slot int, s *PeerStats) {
 	p := peerPtr(h, slot)
-	return PeerStats{
-		uint32(p.packetLoss), uint32(p.packetLossVariance), uint32(p.packetLossEpoch),
-		uint32(p.roundTripTime), uint32(p.roundTripTimeVariance), uint32(p.lastRoundTripTime),
-		uint32(p.lastRoundTripTimeVariance), uint32(p.packetThrottle),
-		uint32(p.packetThrottleLimit), uint32(p.packetThrottleCounter),
-		uint32(p.packetThrottleEpoch), uint32(p.packetThrottleAcceleration),
-		uint32(p.packetThrottleDeceleration), uint32(p.packetThrottleInterval),
+	*(*[enetPeerStatistics]uint64)(s[:]) = [enetPeerStatistics]uint64{
+		uint64(p.packetLoss), uint64(p.packetLossVariance), uint64(p.packetLossEpoch),
+		uint64(p.roundTripTime), uint64(p.roundTripTimeVariance), uint64(p.lastRoundTripTime),
+		uint64(p.lastRoundTripTimeVariance), uint64(p.packetThrottle),
+		uint64(p.packetThrottleLimit), uint64(p.packetThrottleCounter),
+		uint64(p.packetThrottleEpoch), uint64(p.packetThrottleAcceleration),
+		uint64(p.packetThrottleDeceleration), uint64(p.packetThrottleInterval),
 	}
 }
 
 // peerStatC reads one statistic through C, for tests.
-func peerStatC(h cHost, slot int, s PeerStatistic) uint32 {
-	return uint32(C.enetgo_peer_stat(h, C.uint32_t(slot), C.int(s)))
+func peerStatC(h cHost, slot int, s PeerStatistic) uint64 {
+	return uint64(C.enetgo_peer_stat(h, C.uint32_t(slot), C.int(s)))
 }
 
 func peerDisconnect(h cHost, slot int, data uint32) {

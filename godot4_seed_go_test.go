@@ -16,7 +16,7 @@ import (
 // seedStatKeys name the 14 PeerStatistic values in observation lines; "~"
 // marks timing ones compared with a tolerance, "@" epochs logged as set or
 // zero (they are ENet clock readings).
-var seedStatKeys = [PeerStatisticCount]string{"loss", "loss_var", "@loss_epoch", "~rtt", "~rtt_var",
+var seedStatKeys = [enetPeerStatistics]string{"loss", "loss_var", "@loss_epoch", "~rtt", "~rtt_var",
 	"~last_rtt", "~last_rtt_var", "~throttle", "throttle_limit", "throttle_counter", "@throttle_epoch",
 	"accel", "decel", "interval"}
 

@@ -29,16 +29,11 @@ type Peer struct {
 	encodeMax int         // PutVar limit, 0 for the default; guarded by h.mu
 }
 
-// Traffic counts the packets and payload bytes a peer sent and received
-// through this package's API (ENet's own headers, acknowledgements and
-// resends are not included; see HostStatistic for datagram totals).
-type Traffic struct {
-	PacketsSent, BytesSent         uint64
-	PacketsReceived, BytesReceived uint64
-}
-
 // Traffic returns the peer's packet and byte counters. They stay readable
 // after the peer becomes inactive.
+//
+// Deprecated: use Statistics, whose PeerPacketsSent, PeerBytesSent,
+// PeerPacketsReceived and PeerBytesReceived are the same counters.
 func (p *Peer) Traffic() Traffic {
 	p.h.mu.Lock()
 	defer p.h.mu.Unlock()
@@ -141,24 +136,29 @@ func (p *Peer) RemoteAddrPort() netip.AddrPort {
 	return p.addr
 }
 
-// Statistic returns one ENet statistic of the connection, read straight
-// from the ENetPeer field named in the PeerStatistic's doc, or 0 for an
-// inactive peer or an unknown statistic (Godot get_statistic).
-func (p *Peer) Statistic(s PeerStatistic) uint32 {
+// Statistic returns one statistic of the connection (Godot
+// get_statistic for ENet's): ENet's are read straight from the ENetPeer
+// field named in the PeerStatistic's doc. It returns 0 for an unknown
+// statistic, and for ENet's of an inactive peer.
+func (p *Peer) Statistic(s PeerStatistic) uint64 {
 	if s < 0 || s >= PeerStatisticCount {
 		return 0
 	}
 	return p.Statistics()[s]
 }
 
-// Statistics returns all 14 statistics read at one instant, all zero for an
-// inactive peer.
+// Statistics returns every statistic of the peer read at one instant.
+// ENet's are zero for an inactive peer; the traffic counters keep their
+// final values.
 func (p *Peer) Statistics() PeerStats {
 	defer p.h.mu.Unlock()
-	if !p.lock() {
-		return PeerStats{}
+	var s PeerStats
+	if p.lock() {
+		peerStats(p.h.c, p.slot, &s)
 	}
-	return peerStats(p.h.c, p.slot)
+	s[PeerPacketsSent], s[PeerBytesSent] = p.traffic.PacketsSent, p.traffic.BytesSent
+	s[PeerPacketsReceived], s[PeerBytesReceived] = p.traffic.PacketsReceived, p.traffic.BytesReceived
+	return s
 }
 
 // Send queues data on channel with flags (Godot send). The bytes are copied;

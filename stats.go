@@ -30,12 +30,13 @@ var peerStateNames = [...]string{
 // String returns the Godot name of the state, such as "STATE_CONNECTED".
 func (s PeerState) String() string { return enumName(peerStateNames[:], int(s), "PeerState") }
 
-// PeerStatistic selects one of a peer's ENet statistics, numbered as
-// Godot's ENetPacketPeer.PeerStatistic. Each reads one ENetPeer field.
+// PeerStatistic selects one of a peer's statistics. 0..13 are ENet's,
+// numbered as Godot's ENetPacketPeer.PeerStatistic, each read from one
+// ENetPeer field; from 14 on they are this package's own traffic counters.
 type PeerStatistic int
 
 // Peer statistics (Godot ENetPacketPeer.PEER_*), each named after the
-// ENetPeer field it reads.
+// ENetPeer field it reads, then this package's traffic counters.
 const (
 	PeerPacketLoss                 PeerStatistic = 0  // packetLoss, scaled by PacketLossScale
 	PeerPacketLossVariance         PeerStatistic = 1  // packetLossVariance
@@ -51,10 +52,28 @@ const (
 	PeerPacketThrottleAcceleration PeerStatistic = 11 // packetThrottleAcceleration
 	PeerPacketThrottleDeceleration PeerStatistic = 12 // packetThrottleDeceleration
 	PeerPacketThrottleInterval     PeerStatistic = 13 // packetThrottleInterval, ms
+
+	// PeerPacketsSent counts the packets Peer.Send (and PutVar) accepted
+	// for this peer. The traffic counters count this package's API
+	// only: ENet's own headers, acknowledgements and resends are not
+	// included (see HostStatistic for datagram totals), and they stay
+	// readable after the peer becomes inactive.
+	PeerPacketsSent PeerStatistic = 14
+	// PeerBytesSent counts the payload bytes of those packets.
+	PeerBytesSent PeerStatistic = 15
+	// PeerPacketsReceived counts the packets received from this peer
+	// and returned by a Service call.
+	PeerPacketsReceived PeerStatistic = 16
+	// PeerBytesReceived counts the payload bytes of those packets.
+	PeerBytesReceived PeerStatistic = 17
 )
 
 // PeerStatisticCount is the number of PeerStatistic values.
-const PeerStatisticCount = 14
+const PeerStatisticCount = 18
+
+// enetPeerStatistics is the number of PeerStatistic values read from ENet
+// (Godot's).
+const enetPeerStatistics = 14
 
 var peerStatisticNames = [...]string{
 	"PEER_PACKET_LOSS", "PEER_PACKET_LOSS_VARIANCE", "PEER_PACKET_LOSS_EPOCH",
@@ -63,6 +82,7 @@ var peerStatisticNames = [...]string{
 	"PEER_PACKET_THROTTLE_COUNTER", "PEER_PACKET_THROTTLE_EPOCH",
 	"PEER_PACKET_THROTTLE_ACCELERATION", "PEER_PACKET_THROTTLE_DECELERATION",
 	"PEER_PACKET_THROTTLE_INTERVAL",
+	"PEER_PACKETS_SENT", "PEER_BYTES_SENT", "PEER_PACKETS_RECEIVED", "PEER_BYTES_RECEIVED",
 }
 
 // String returns the Godot name of the statistic, such as
@@ -71,10 +91,21 @@ func (s PeerStatistic) String() string {
 	return enumName(peerStatisticNames[:], int(s), "PeerStatistic")
 }
 
-// PeerStats holds all 14 statistics of a peer, read at one instant. Index it
-// with a PeerStatistic: stats[enet.PeerRoundTripTime]. The values are the
-// ENetPeer fields, unconverted.
-type PeerStats [PeerStatisticCount]uint32
+// PeerStats holds every statistic of a peer, read at one instant: the
+// peer-level statistics type. Index it with a PeerStatistic:
+// stats[enet.PeerRoundTripTime]. ENet's values are the ENetPeer fields,
+// unconverted.
+type PeerStats [PeerStatisticCount]uint64
+
+// Traffic counts the packets and payload bytes a peer sent and received
+// through this package's API.
+//
+// Deprecated: read PeerPacketsSent, PeerBytesSent, PeerPacketsReceived and
+// PeerBytesReceived from Peer.Statistics, the one peer statistics type.
+type Traffic struct {
+	PacketsSent, BytesSent         uint64
+	PacketsReceived, BytesReceived uint64
+}
 
 // Scales of ENet's fixed-point statistics (Godot ENetPacketPeer constants).
 const (
@@ -119,6 +150,32 @@ const (
 	// other reason is reported by Send itself).
 	HostSendFailures HostStatistic = 7
 )
+
+// HostStatisticCount is the number of HostStatistic values.
+const HostStatisticCount = 22
+
+// HostStats holds every counter of a host, read at one instant: the
+// host-level statistics type. Index it with a HostStatistic:
+// stats[enet.HostSendFailures].
+type HostStats [HostStatisticCount]uint64
+
+// Statistics returns every host counter, read at one instant under the
+// host's lock, without resetting them; all zero once destroyed.
+func (h *Host) Statistics() HostStats {
+	var s HostStats
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.c == nil {
+		return s
+	}
+	for i := range s {
+		s[i] = hostStat(h.c, HostStatistic(i), false)
+	}
+	return s
+}
+
+// The names cover every HostStatistic.
+var _ [HostStatisticCount]string = hostStatisticNames
 
 var hostStatisticNames = [...]string{
 	"HOST_TOTAL_SENT_DATA", "HOST_TOTAL_SENT_PACKETS", "HOST_TOTAL_RECEIVED_DATA",

@@ -65,6 +65,7 @@ func TestSnapshotCountsTraffic(t *testing.T) {
 	assert.NotZero(t, s.ReceivedDatagrams)
 	assert.NotZero(t, s.SentDatagrams)
 	assert.Zero(t, s.DecompressFailures)
+	assert.Equal(t, srv.Statistic(enet.HostSendFailures), s.SendFailures)
 	require.Len(t, s.Peers, 1)
 	p := s.Peers[0]
 	assert.Equal(t, enet.StateConnected, p.State)
@@ -121,7 +122,7 @@ func TestPublishJSON(t *testing.T) {
 	var got map[string]any
 	require.NoError(t, json.Unmarshal([]byte(v.String()), &got))
 	for _, key := range []string{"sent_bytes", "received_datagrams", "service_errors",
-		"refused_connections", "decompress_failures", "peer_count", "peers"} {
+		"refused_connections", "decompress_failures", "send_failures", "peer_count", "peers"} {
 		assert.Contains(t, got, key)
 	}
 	assert.EqualValues(t, 1, got["peer_count"])

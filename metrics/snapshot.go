@@ -29,6 +29,9 @@ type HostSnapshot struct {
 	RefusedConnections uint64 `json:"refused_connections"`
 	// DecompressFailures is enet.HostDecompressFailures.
 	DecompressFailures uint64 `json:"decompress_failures"`
+	// SendFailures is enet.HostSendFailures: packets Peer.Send accepted
+	// that ENet then refused (out of memory).
+	SendFailures uint64 `json:"send_failures"`
 	// Dropped counts received datagrams the inbound checks dropped, by
 	// reason: the enet.HostDropped* statistics keyed by DropReason, such
 	// as "fragment" or "peer_memory". Reasons with no drop are left out.
@@ -69,33 +72,36 @@ type PeerSnapshot struct {
 	// Throttle is the fraction of unreliable packets ENet lets through,
 	// 0..1 (enet.PeerPacketThrottle / enet.PacketThrottleScale).
 	Throttle float64 `json:"throttle"`
-	// Traffic counts the packets and payload bytes sent and received
-	// through the API.
+	// PacketsSent, BytesSent, PacketsReceived and BytesReceived are
+	// enet.PeerPacketsSent and the other traffic counters: packets and
+	// payload bytes sent and received through the API.
 	PacketsSent     uint64 `json:"packets_sent"`
 	BytesSent       uint64 `json:"bytes_sent"`
 	PacketsReceived uint64 `json:"packets_received"`
 	BytesReceived   uint64 `json:"bytes_received"`
 }
 
-// Snapshot reads h's counters and its peers. It uses Host.Statistic, which
-// does not reset the counters. A destroyed host gives a snapshot of zeros
-// with no peers.
+// Snapshot reads h's counters, all at one instant (Host.Statistics, which
+// does not reset them), and its peers. A destroyed host gives a snapshot of
+// zeros with no peers.
 func Snapshot(h *enet.Host) HostSnapshot {
+	st := h.Statistics()
 	s := HostSnapshot{
 		Compression:        h.Compression().String(),
-		SentBytes:          h.Statistic(enet.HostTotalSentData),
-		SentDatagrams:      h.Statistic(enet.HostTotalSentPackets),
-		ReceivedBytes:      h.Statistic(enet.HostTotalReceivedData),
-		ReceivedDatagrams:  h.Statistic(enet.HostTotalReceivedPackets),
-		ServiceErrors:      h.Statistic(enet.HostServiceErrors),
-		RefusedConnections: h.Statistic(enet.HostRefusedConnections),
-		DecompressFailures: h.Statistic(enet.HostDecompressFailures),
-		PeersCut:           h.Statistic(enet.HostPeersCut),
-		PendingEvicted:     h.Statistic(enet.HostPendingEvicted),
+		SentBytes:          st[enet.HostTotalSentData],
+		SentDatagrams:      st[enet.HostTotalSentPackets],
+		ReceivedBytes:      st[enet.HostTotalReceivedData],
+		ReceivedDatagrams:  st[enet.HostTotalReceivedPackets],
+		ServiceErrors:      st[enet.HostServiceErrors],
+		RefusedConnections: st[enet.HostRefusedConnections],
+		DecompressFailures: st[enet.HostDecompressFailures],
+		SendFailures:       st[enet.HostSendFailures],
+		PeersCut:           st[enet.HostPeersCut],
+		PendingEvicted:     st[enet.HostPendingEvicted],
 		Peers:              []PeerSnapshot{},
 	}
 	for _, r := range enet.DropReasons {
-		if v := h.Statistic(r); v > 0 {
+		if v := st[r]; v > 0 {
 			if s.Dropped == nil {
 				s.Dropped = map[string]uint64{}
 			}
@@ -123,19 +129,18 @@ func Snapshot(h *enet.Host) HostSnapshot {
 // became inactive, whose traffic counters stay readable.
 func SnapshotPeer(p *enet.Peer) PeerSnapshot {
 	st := p.Statistics()
-	tr := p.Traffic()
 	state := p.State()
 	ps := PeerSnapshot{
 		State:             state,
 		StateName:         state.String(),
-		RTTMillis:         st[enet.PeerRoundTripTime],
-		RTTVarianceMillis: st[enet.PeerRoundTripTimeVariance],
+		RTTMillis:         uint32(st[enet.PeerRoundTripTime]),
+		RTTVarianceMillis: uint32(st[enet.PeerRoundTripTimeVariance]),
 		PacketLoss:        float64(st[enet.PeerPacketLoss]) / enet.PacketLossScale,
 		Throttle:          float64(st[enet.PeerPacketThrottle]) / enet.PacketThrottleScale,
-		PacketsSent:       tr.PacketsSent,
-		BytesSent:         tr.BytesSent,
-		PacketsReceived:   tr.PacketsReceived,
-		BytesReceived:     tr.BytesReceived,
+		PacketsSent:       st[enet.PeerPacketsSent],
+		BytesSent:         st[enet.PeerBytesSent],
+		PacketsReceived:   st[enet.PeerPacketsReceived],
+		BytesReceived:     st[enet.PeerBytesReceived],
 	}
 	if a := p.RemoteAddrPort(); a.IsValid() {
 		ps.Address = a.String()

@@ -167,12 +167,11 @@ func printTable(w *os.File, title string, peers []*enet.Peer) {
 	fmt.Fprintln(tw, "peer\tstate\trtt ms\trtt var\tloss %\tthrottle\tlimit\tpkts out\tbytes out\tpkts in\tbytes in\t")
 	for _, p := range peers {
 		s := p.Statistics()
-		tr := p.Traffic()
 		fmt.Fprintf(tw, "%v\t%v\t%d\t%d\t%.2f\t%d/%d\t%d\t%d\t%d\t%d\t%d\t\n",
 			p.RemoteAddrPort(), p.State(), s[enet.PeerRoundTripTime], s[enet.PeerRoundTripTimeVariance],
 			100*float64(s[enet.PeerPacketLoss])/enet.PacketLossScale,
 			s[enet.PeerPacketThrottle], enet.PacketThrottleScale, s[enet.PeerPacketThrottleLimit],
-			tr.PacketsSent, tr.BytesSent, tr.PacketsReceived, tr.BytesReceived)
+			s[enet.PeerPacketsSent], s[enet.PeerBytesSent], s[enet.PeerPacketsReceived], s[enet.PeerBytesReceived])
 	}
 	tw.Flush()
 }

@@ -34,7 +34,7 @@ type Collector struct {
 	noPeers  bool
 
 	sentBytes, sentDatagrams, receivedBytes, receivedDatagrams *prom.Desc
-	serviceErrors, refused, decompressFailures                 *prom.Desc
+	serviceErrors, refused, decompressFailures, sendFailures   *prom.Desc
 	dropped, peersCut, pendingEvicted                          *prom.Desc
 	peers, connectedPeers                                      *prom.Desc
 
@@ -72,6 +72,7 @@ func NewSnapshotCollector(snapshot func() metrics.HostSnapshot, opts Options) *C
 		serviceErrors:      host("service_errors_total", "Survived enet_host_service failures."),
 		refused:            host("refused_connections_total", "Incoming connections refused while refusing new connections."),
 		decompressFailures: host("decompress_failures_total", "Received datagrams dropped because decompression failed."),
+		sendFailures:       host("send_failures_total", "Packets Send accepted that ENet then refused, out of memory (HOST_SEND_FAILURES)."),
 		dropped:            host("dropped_datagrams_total", "Received datagrams the inbound checks dropped, by reason (HOST_DROPPED_*).", "reason"),
 		peersCut:           host("peers_cut_total", "Peers disconnected for the memory they held (HOST_PEERS_CUT)."),
 		pendingEvicted:     host("pending_evicted_total", "Handshakes abandoned for a newcomer (HOST_PENDING_EVICTED)."),
@@ -93,7 +94,7 @@ func NewSnapshotCollector(snapshot func() metrics.HostSnapshot, opts Options) *C
 // Describe sends the descriptors of every metric.
 func (c *Collector) Describe(ch chan<- *prom.Desc) {
 	for _, d := range []*prom.Desc{c.sentBytes, c.sentDatagrams, c.receivedBytes, c.receivedDatagrams,
-		c.serviceErrors, c.refused, c.decompressFailures, c.dropped, c.peersCut, c.pendingEvicted,
+		c.serviceErrors, c.refused, c.decompressFailures, c.sendFailures, c.dropped, c.peersCut, c.pendingEvicted,
 		c.peers, c.connectedPeers} {
 		ch <- d
 	}
@@ -122,6 +123,7 @@ func (c *Collector) Collect(ch chan<- prom.Metric) {
 	counter(c.serviceErrors, s.ServiceErrors)
 	counter(c.refused, s.RefusedConnections)
 	counter(c.decompressFailures, s.DecompressFailures)
+	counter(c.sendFailures, s.SendFailures)
 	for _, r := range enet.DropReasons {
 		name := metrics.DropReason(r)
 		counter(c.dropped, s.Dropped[name], name)

@@ -49,9 +49,9 @@ func TestCollectorLintAndCount(t *testing.T) {
 	problems, err := testutil.CollectAndLint(c)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
-	// 9 host metrics, one per drop reason, 2 guard counters and 9 per-peer
+	// 10 host metrics, one per drop reason, 2 guard counters and 9 per-peer
 	// metrics for the one peer.
-	assert.Equal(t, 9+len(enet.DropReasons)+2+9, testutil.CollectAndCount(c))
+	assert.Equal(t, 10+len(enet.DropReasons)+2+9, testutil.CollectAndCount(c))
 
 	reg := prom.NewPedanticRegistry()
 	require.NoError(t, reg.Register(c))
@@ -104,11 +104,15 @@ game_host_peers 0
 # HELP game_host_refused_connections_total Incoming connections refused while refusing new connections.
 # TYPE game_host_refused_connections_total counter
 game_host_refused_connections_total 0
+# HELP game_host_send_failures_total Packets Send accepted that ENet then refused, out of memory (HOST_SEND_FAILURES).
+# TYPE game_host_send_failures_total counter
+game_host_send_failures_total 0
 # HELP game_host_service_errors_total Survived enet_host_service failures.
 # TYPE game_host_service_errors_total counter
 game_host_service_errors_total 0
 `
 	require.NoError(t, testutil.CollectAndCompare(c, strings.NewReader(want),
-		"game_host_decompress_failures_total", "game_host_peers", "game_host_refused_connections_total", "game_host_service_errors_total"))
-	assert.Equal(t, 9+len(enet.DropReasons)+2, testutil.CollectAndCount(c), "no per-peer metrics")
+		"game_host_decompress_failures_total", "game_host_peers", "game_host_refused_connections_total",
+		"game_host_send_failures_total", "game_host_service_errors_total"))
+	assert.Equal(t, 10+len(enet.DropReasons)+2, testutil.CollectAndCount(c), "no per-peer metrics")
 }
