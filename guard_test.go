@@ -224,15 +224,22 @@ func TestGuardOffAllocates(t *testing.T) {
 			b = appendBombFragment(b, s)
 		}
 		require.NoError(t, c.Send(b))
+		// libenet 1.3.18 refuses reliable fragment counts beyond the
+		// packet's length itself (docs/hostile.md): only 1.3.17 allocates.
+		enetRefuses := linkedAtLeast1318()
 		want := uint64(0)
-		if unguarded {
+		if unguarded && !enetRefuses {
 			want = 8 * (1 << 20) / 8 // bitmaps alone
 		}
 		pumpCond(t, 2*time.Second, func() bool {
 			return r.srv.Statistic(HostTotalReceivedPackets) >= 2 && held(r.srv) >= want
 		})
 		if unguarded {
-			assert.GreaterOrEqual(t, held(r.srv), want)
+			if enetRefuses {
+				assert.Less(t, held(r.srv), uint64(4096), "libenet %s refuses the reliable bomb itself", LinkedVersion())
+			} else {
+				assert.GreaterOrEqual(t, held(r.srv), want)
+			}
 			assert.Zero(t, r.srv.Statistic(HostDroppedFragment))
 		} else {
 			assert.Less(t, held(r.srv), uint64(4096))
