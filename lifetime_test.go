@@ -141,7 +141,9 @@ func TestLifetimeDestroyRace(t *testing.T) {
 		})
 	}
 	t.Logf("%d iterations, %d racing calls, %d of them after Destroy", iterations, calls.Load(), afterDestroy.Load())
-	assert.True(t, enettest.WaitFor(time.Second, func() bool { return liveAllocations() == base }),
+	// At most as many as before: what an earlier test's host still held
+	// when base was read may be freed meanwhile (seen with libenet 1.3.18).
+	assert.True(t, enettest.WaitFor(time.Second, func() bool { return liveAllocations() <= base }),
 		"ENet allocations: %d, were %d before", liveAllocations(), base)
 }
 
