@@ -23,8 +23,9 @@ type guardRig struct {
 	addr        netip.AddrPort
 	connects    atomic.Int64
 	disconnects atomic.Int64
-	received    atomic.Int64 // packets
-	lastLen     atomic.Int64 // length of the last packet received
+	received    atomic.Int64         // packets
+	lastLen     atomic.Int64         // length of the last packet received
+	last        atomic.Pointer[Peer] // the server's side of the last connection
 }
 
 func newGuardRig(t testing.TB, cfg HostConfig) *guardRig {
@@ -34,6 +35,7 @@ func newGuardRig(t testing.TB, cfg HostConfig) *guardRig {
 	pumpHost(t, r.srv, func(ev Event) {
 		switch ev.Type {
 		case EventConnect:
+			r.last.Store(ev.Peer)
 			r.connects.Add(1)
 		case EventDisconnect:
 			r.disconnects.Add(1)
@@ -510,6 +512,41 @@ func TestGuardCommandLimit(t *testing.T) {
 	assert.Equal(t, uint64(1), r.srv.Statistic(HostDroppedPeerCommands))
 	assert.Equal(t, uint64(1), r.srv.Statistic(HostPeersCut))
 	assert.Zero(t, r.srv.Statistic(HostDroppedPeerMemory))
+}
+
+// TestGuardSilentCutWaitsForPeerTimeout has a connection buffer about
+// 100 KiB of out-of-order reliable commands (under its memory budget) and
+// then fall silent (as an honest peer does while its lost command waits for
+// a resend; here the client is gone). The server's minimum timeout for it is 3 s: it must not be cut
+// at 2 s (the floor, which once was the whole rule and cut honest peers on
+// a lossy link), and must be cut soon after 3 s, its memory freed.
+func TestGuardSilentCutWaitsForPeerTimeout(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 8, MaxChannels: 4})
+	c, err := attack.Dial(netip.AddrFrom4([4]byte{127, 0, 0, 2}), r.addr, 4, 2*time.Second)
+	require.NoError(t, err)
+	defer c.Close()
+	pumpCond(t, 2*time.Second, func() bool { return r.connects.Load() == 1 })
+	// A large limit leaves ENet's own timeout of the silent peer at 30 s.
+	require.NoError(t, r.last.Load().SetTimeout(3000, 3*time.Second, 30*time.Second))
+	for s := 2; s < 402; s += 100 {
+		var b []byte
+		for i := s; i < s+100; i++ {
+			b = enettest.AppendSendReliable(b, 0, uint16(i), []byte{'x'})
+		}
+		require.NoError(t, c.Send(b))
+	}
+	pumpCond(t, 2*time.Second, func() bool { return held(r.srv) > 64<<10 })
+	require.NoError(t, c.Close()) // silent from now on: no acknowledgements either
+	silent := time.Now()
+	t.Logf("holding %d bytes", held(r.srv))
+	time.Sleep(time.Until(silent.Add(2500 * time.Millisecond)))
+	assert.Zero(t, r.disconnects.Load(), "cut before its 3 s minimum timeout")
+	assert.Zero(t, r.srv.Statistic(HostPeersCut))
+	pumpCond(t, 3*time.Second, func() bool { return r.disconnects.Load() == 1 })
+	t.Logf("cut %v after falling silent", time.Since(silent).Round(10*time.Millisecond))
+	assert.GreaterOrEqual(t, time.Since(silent), 3*time.Second)
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostPeersCut))
+	assert.Zero(t, held(r.srv))
 }
 
 // BenchmarkGuardInspect measures the inbound checks on one datagram of a

@@ -392,6 +392,11 @@ func TestReliabilityLossyLink(t *testing.T) {
 		client.Statistic(HostTotalSentPackets), client.Statistic(HostTotalSentData), server.Statistic(HostTotalReceivedPackets),
 		100*float64(st[PeerPacketLoss])/PacketLossScale, st[PeerRoundTripTime], st[PeerRoundTripTimeVariance], time.Since(start).Round(time.Millisecond))
 	assert.Zero(t, server.Statistic(HostServiceErrors))
+	// The inbound checks must leave honest peers alone, however lossy
+	// their link (they once cut a peer silent for 2 s during a resend).
+	for _, s := range append(DropReasons, HostPeersCut) {
+		assert.Zero(t, server.Statistic(s), "%v", s)
+	}
 }
 
 // TestBlackholeTimeout cuts a connection with netsim's blackhole and checks

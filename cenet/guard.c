@@ -237,7 +237,8 @@ static void cut(enetgo_guard *g, ENetHost *host, ENetPeer *peer, int banish)
 	peer->flags |= ENET_PEER_FLAG_NEEDS_DISPATCH;
 }
 
-/* sweep cuts connected peers silent for ENETGO_GUARD_STALE_MS that hold
+/* sweep cuts connected peers silent for their minimum timeout (at least
+ * ENETGO_GUARD_STALE_MS) that hold
  * more than ENETGO_GUARD_STALE_BYTES, and gives the heap back to the
  * system (malloc_trim) once peers that went away freed 256 KiB or more:
  * glibc keeps freed small blocks otherwise. */
@@ -253,8 +254,14 @@ static void sweep(enetgo_guard *g, ENetHost *host)
 			forget(g, i);
 			continue;
 		}
+		/* An honest peer whose reliable command waits for a resend sends
+		 * nothing (no ping either) until its doubling resend timeout runs
+		 * out, which on a lossy link can take seconds: silence counts only
+		 * past the peer's own minimum timeout, never under
+		 * ENETGO_GUARD_STALE_MS. */
+		uint32_t stale = p->timeoutMinimum > ENETGO_GUARD_STALE_MS ? p->timeoutMinimum : ENETGO_GUARD_STALE_MS;
 		if (!connected(p) || gp->estimate <= ENETGO_GUARD_STALE_BYTES ||
-		    elapsed(host->serviceTime, gp->last_seen) < ENETGO_GUARD_STALE_MS)
+		    elapsed(host->serviceTime, gp->last_seen) < stale)
 			continue;
 		uint64_t held = enetgo_guard_peer_held(p, NULL);
 		g->host_estimate = g->host_estimate - (gp->estimate < g->host_estimate ? gp->estimate : g->host_estimate) + held;

@@ -79,15 +79,19 @@ void enetgo_guard_free(ENetHost *host, enetgo_guard *g);
 /* enetgo_guard_enter makes the calling thread's intercepts use g until
  * enetgo_guard_leave: ENetHost has no user pointer to find it by. At most
  * every 250 ms, leave also cuts peers that hold buffered commands but sent
- * nothing for ENETGO_GUARD_STALE_MS, and gives memory that cuts freed back
+ * nothing for their minimum timeout (see ENETGO_GUARD_STALE_MS), and gives memory that cuts freed back
  * to the system (malloc_trim). */
 void enetgo_guard_enter(enetgo_guard *g, ENetHost *host);
 void enetgo_guard_leave(enetgo_guard *g, ENetHost *host);
 
-/* A peer that sent nothing for this long while holding more than
- * ENETGO_GUARD_STALE_BYTES in buffered commands is cut: a live ENet peer
- * sends at least a ping every 500 ms, and an attacker that stops leaves
- * its buffers behind until ENet's timeout (up to 30 s). */
+/* A peer that sent nothing for its minimum timeout (ENet's
+ * timeoutMinimum for that peer, 5 s by default), and never less than
+ * this, while holding more than ENETGO_GUARD_STALE_BYTES in buffered
+ * commands is cut: an attacker that stops leaves its buffers behind until
+ * ENet's timeout (up to 30 s). An honest peer pings every 500 ms when
+ * idle, but sends nothing while its unacknowledged reliable command waits
+ * for a resend, which doubles on each loss: cutting after a fixed 2 s cut
+ * honest peers on a 20 % lossy link. */
 #define ENETGO_GUARD_STALE_MS 2000
 #define ENETGO_GUARD_STALE_BYTES (64 * 1024)
 

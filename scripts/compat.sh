@@ -148,7 +148,13 @@ run_row() {
 	fail=$(grep -c '^--- FAIL' "$d/test.log")
 	if [ "$rt" -ne 0 ]; then
 		grep -E '^(--- FAIL|panic|FAIL)' "$d/test.log" | head -20
-		grep -B2 -A12 '^--- FAIL' "$d/test.log" | head -60
+		# each failed test's own lines (its errors come before its
+		# --- FAIL line, interleaved with other output under -v)
+		for t in $(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$d/test.log" | head -5); do
+			echo "compat: row $name: output of $t:"
+			grep -E "^(=== RUN   $t\b|--- FAIL: $t\b)|_test\.go:[0-9]+:" "$d/test.log" |
+				awk -v t="$t" '$0 ~ "^=== RUN   "t {on=1} on {print} $0 ~ "^--- FAIL: "t {exit}' | head -40
+		done
 		[ "$fail" -eq 0 ] && fail="exit $rt"
 		failed=1
 	fi
