@@ -111,6 +111,11 @@ func g4Serve(ctx context.Context, h *Host, mode CompressionMode) (r g4ServerResu
 			if n := ev.Peer.Channels(); n != g4Channels {
 				r.fail("client has %d channels, want %d", n, g4Channels)
 			}
+			// Our unreliable echoes must not be dropped by ENet's throttle
+			// on a loaded machine (see fullThrottle in send_test.go).
+			if err := ev.Peer.ThrottleConfigure(time.Second, PacketThrottleScale, 0); err != nil {
+				r.fail("throttle: %v", err)
+			}
 		case EventReceive:
 			if got := ev.Peer.PacketFlags(); got != ev.Flags {
 				r.fail("PacketFlags %v, event flags %v", got, ev.Flags)

@@ -152,8 +152,8 @@ run_row() {
 		# --- FAIL line, interleaved with other output under -v)
 		for t in $(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$d/test.log" | head -5); do
 			echo "compat: row $name: output of $t:"
-			grep -E "^(=== RUN   $t\b|--- FAIL: $t\b)|_test\.go:[0-9]+:" "$d/test.log" |
-				awk -v t="$t" '$0 ~ "^=== RUN   "t {on=1} on {print} $0 ~ "^--- FAIL: "t {exit}' | head -40
+			awk -v t="$t" '$0 ~ "^=== RUN   "t"$" {on=1} on {print} $0 ~ "^--- FAIL: "t" " {exit}' "$d/test.log" |
+				grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)' | head -60
 		done
 		[ "$fail" -eq 0 ] && fail="exit $rt"
 		failed=1
