@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet/internal/enettest"
 	"github.com/enetgo/enet/internal/godottest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -151,7 +152,7 @@ func g4Serve(ctx context.Context, h *Host, mode CompressionMode) (r g4ServerResu
 func TestGodot4CompressGodotClient(t *testing.T) {
 	godottest.Godot4.Require(t)
 	start := time.Now()
-	hosts, ports := compressServers(t, g4Channels)
+	hosts, ports, relays := compressServers(t, g4Channels)
 	stop := serveEach(t, hosts, func(ctx context.Context, i int, h *Host) g4ServerResult {
 		return g4Serve(ctx, h, g3Modes[i])
 	})
@@ -179,6 +180,8 @@ func TestGodot4CompressGodotClient(t *testing.T) {
 				t.Logf("events: %q", r.events)
 			}
 		})
+		r.bytes.zipSent = compressedOnWire(relays[i], enettest.ToClient)
+		r.bytes.zipReceived = compressedOnWire(relays[i], enettest.ToTarget)
 		bytes[mode] = r.bytes
 	}
 	g3LogBytes(t, "Godot 4.6.3 client -> our server, per server host", bytes)

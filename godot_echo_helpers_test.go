@@ -6,29 +6,58 @@ package enet
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet/internal/enettest"
 	"github.com/enetgo/enet/internal/godottest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // compressServers makes one server per mode of g3Modes, with channels
-// channels, compressing with that mode, and returns them with their ports.
-func compressServers(t *testing.T, channels int) (hosts []*Host, ports []string) {
+// channels, compressing with that mode, each behind a relay that watches
+// the wire, and returns them with the relays' ports (where the Godot
+// client must connect).
+func compressServers(t *testing.T, channels int) (hosts []*Host, ports []string, relays []*enettest.Relay) {
 	t.Helper()
 	for _, mode := range g3Modes {
 		h := newServer(t, HostConfig{MaxChannels: channels})
 		require.NoError(t, h.Compress(mode))
-		hosts = append(hosts, h)
-		ports = append(ports, strconv.Itoa(h.LocalPort()))
+		r := newWireRelay(t, hostAddr(h))
+		hosts, relays = append(hosts, h), append(relays, r)
+		ports = append(ports, strconv.Itoa(int(r.Addr().Port())))
 	}
-	return hosts, ports
+	return hosts, ports, relays
+}
+
+// newWireRelay starts a relay to target that records every datagram of a
+// compression round (a few hundred), closed with the test.
+func newWireRelay(t *testing.T, target netip.AddrPort) *enettest.Relay {
+	t.Helper()
+	r, err := enettest.NewRelay(target, 1<<14)
+	require.NoError(t, err)
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// compressedOnWire counts the datagrams relay r carried in direction dir
+// (enettest.ToTarget or ToClient) with ENet's compressed-header flag,
+// which ENet sets only on a datagram its compressor made smaller.
+func compressedOnWire(r *enettest.Relay, dir int) int {
+	n := 0
+	for _, d := range r.Captured(dir) {
+		if len(d) >= 2 && binary.BigEndian.Uint16(d)&enettest.HeaderFlagCompressed != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // serveEach runs serve for every host in its own goroutine until the
@@ -71,7 +100,7 @@ func (l *serveLog) fail(format string, args ...any) {
 // and decompression failures.
 func (l *serveLog) serve(ctx context.Context, h *Host, handle func(Event) (done bool)) {
 	defer func() {
-		l.bytes = g3Bytes{h.Statistic(HostTotalSentData), h.Statistic(HostTotalReceivedData)}
+		l.bytes = g3Bytes{sent: h.Statistic(HostTotalSentData), received: h.Statistic(HostTotalReceivedData)}
 		l.decompFail = h.Statistic(HostDecompressFailures)
 	}()
 	for ctx.Err() == nil {
@@ -113,7 +142,8 @@ func (r echoRound) run(t *testing.T, mode CompressionMode) g3Bytes {
 	t.Helper()
 	cli := newClient(t, HostConfig{MaxPeers: 1, MaxChannels: r.channels})
 	require.NoError(t, cli.Compress(mode))
-	peer, err := cli.ConnectToHost("127.0.0.1", r.port, r.channels, r.data)
+	wire := newWireRelay(t, netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), uint16(r.port)))
+	peer, err := cli.ConnectToHost("127.0.0.1", int(wire.Addr().Port()), r.channels, r.data)
 	require.NoError(t, err)
 	err = g3Until(cli, 5*time.Second, func(ev Event) (bool, error) {
 		if ev.Type == EventDisconnect {
@@ -144,7 +174,8 @@ func (r echoRound) run(t *testing.T, mode CompressionMode) g3Bytes {
 	})
 	require.NoError(t, err, "echoes %v; Godot output:\n%s", got, r.proc.Output())
 	assert.Zero(t, cli.Statistic(HostDecompressFailures), "datagrams our decompressor rejected")
-	bytes := g3Bytes{cli.Statistic(HostTotalSentData), cli.Statistic(HostTotalReceivedData)}
+	bytes := g3Bytes{sent: cli.Statistic(HostTotalSentData), received: cli.Statistic(HostTotalReceivedData),
+		zipSent: compressedOnWire(wire, enettest.ToTarget), zipReceived: compressedOnWire(wire, enettest.ToClient)}
 
 	require.NoError(t, peer.Disconnect(r.bye))
 	err = g3Until(cli, 3*time.Second, func(ev Event) (bool, error) { return ev.Type == EventDisconnect, nil })
