@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -43,56 +42,13 @@ type Host struct {
 	yieldDue  bool          // Service should yield after releasing h.mu (svcMu)
 	drains    uint          // batches drained (svcMu)
 	wake      atomic.Bool   // a Send queued packets: serve before waiting
-	waiting   atomic.Int32  // notWaiting, waitingInC or waitingInGo
+	waiting   atomic.Bool   // a Service is asleep in C (or about to be)
 	closing   atomic.Bool   // Destroy has begun
 	done      chan struct{} // closed when Destroy has finished
 }
 
 // hostRef is what the GC safety net frees if a Host is dropped undestroyed.
-type hostRef struct {
-	c    cHost
-	poll atomic.Pointer[pollFile] // open while the host waits in the netpoller
-	live atomic.Bool              // counted in liveHosts
-}
-
-// pollFile is a dup of the ENet socket for waiting in Go's netpoller.
-type pollFile struct {
-	f  *os.File
-	rc syscall.RawConn
-}
-
-// openPollFile dups socket fd into an *os.File, registering it with Go's
-// netpoller.
-func openPollFile(fd int) (*pollFile, error) {
-	dup, err := dupCloexec(fd)
-	if err != nil {
-		return nil, err
-	}
-	f := os.NewFile(uintptr(dup), "enet-socket")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &pollFile{f: f, rc: rc}, nil
-}
-
-// uncount takes the host out of liveHosts, once.
-func (r *hostRef) uncount() {
-	if r.live.Swap(false) {
-		liveHosts.Add(-1)
-	}
-}
-
-// closePoll closes the host's netpoller file, if open.
-func (r *hostRef) closePoll() {
-	if r.poll.Load() == nil {
-		return // the common case on every sleep in C: no locked swap
-	}
-	if pf := r.poll.Swap(nil); pf != nil {
-		pf.f.Close()
-	}
-}
+type hostRef struct{ c cHost }
 
 // HostConfig sets a host's limits. The zero value gives Godot's defaults.
 type HostConfig struct {
@@ -299,13 +255,9 @@ func newHost(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, 
 	hostConfigureGuard(c, guard)
 	hostSetRefuse(c, cfg.RefuseNewConnections)
 	h.ref = &hostRef{c: c}
-	h.ref.live.Store(true)
-	liveHosts.Add(1)
 	runtime.AddCleanup(h, func(r *hostRef) {
 		if r.c != nil {
 			hostDestroy(r.c)
-			r.closePoll()
-			r.uncount()
 		}
 	}, h.ref)
 	return h, nil
@@ -327,12 +279,8 @@ func (h *Host) Destroy() error {
 	h.mu.Lock()
 	hostWake(h.c)
 	h.mu.Unlock()
-	if pf := h.ref.poll.Load(); pf != nil {
-		pf.f.SetReadDeadline(time.Unix(1, 0))
-	}
 	h.svcMu.Lock()
 	defer h.svcMu.Unlock()
-	h.ref.uncount()
 	h.mu.Lock()
 	for _, p := range h.peers {
 		if p != nil {
@@ -346,7 +294,6 @@ func (h *Host) Destroy() error {
 	h.c = nil
 	h.ref.c = nil
 	h.mu.Unlock()
-	h.ref.closePoll()
 	return nil
 }
 

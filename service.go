@@ -2,12 +2,8 @@ package enet
 
 import (
 	"runtime"
-	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // Service sends queued packets, receives datagrams and returns the next
@@ -296,161 +292,53 @@ func (h *Host) connectFailure(p *Peer) error {
 		"no answer from %v: no server listening, the server refused or is full, or it uses compression (both ends must use the same mode)", p.addr)
 }
 
-// What a Service is waiting in (Host.waiting).
-const (
-	notWaiting = iota
-	waitingInC
-	waitingInGo
-)
-
 // wait sleeps until the socket is readable, a Send or Destroy wakes it,
 // deadline passes, or, with hint >= 0, ENet's timers need a service after
 // hint. It reports false, without sleeping, once deadline has passed.
 //
-// It sleeps in C when it can, in poll(2) on the socket and the host's
-// eventfd, as a C ENet program sleeps in enet_host_service: parking the
-// goroutine in Go's netpoller instead idles every P when the host is the
-// process's only work, and the next system call then wakes the runtime's
-// sysmon thread, which ticks every 20 µs for a millisecond before it
-// backs off again. Under load that happens after almost every burst of
-// datagrams and cost the netpoller a third of a client's CPU
-// (BENCHMARKS.md). But a goroutine asleep in C keeps its P until sysmon
-// takes it back, so Services sleep in C only while the process has at
-// most GOMAXPROCS-1 hosts (sleepInC); otherwise, and always when
-// GOMAXPROCS is 1, they wait in the netpoller.
+// It sleeps in C, in poll(2) on the socket and the host's eventfd, as a C
+// ENet program sleeps in enet_host_service, with busy polling first when
+// HostConfig.BusyPoll asks for it. Parking the goroutine in Go's netpoller
+// instead idles every P when the host is the process's only work, and the
+// next system call then wakes the runtime's sysmon thread, which ticks
+// every 20 µs for a millisecond before it backs off again (DESIGN.md, "The
+// wait"). A goroutine asleep in C keeps its P; sysmon hands it to runnable
+// goroutines after a tick.
 func (h *Host) wait(deadline time.Time, hint time.Duration) bool {
-	now := time.Now()
-	if !now.Before(deadline) {
+	d := time.Until(deadline)
+	if d <= 0 {
 		return false
 	}
-	d := deadline.Sub(now)
 	if hint >= 0 && hint < d {
 		d = hint
 	}
-	var pf *pollFile
-	inC := sleepInC(now)
-	if !inC {
-		if pf = h.ref.poll.Load(); pf == nil {
-			var err error
-			if pf, err = openPollFile(h.sockFD); err != nil {
-				inC = true // no descriptor left for a dup: sleep in C after all
-			} else {
-				h.ref.poll.Store(pf)
-			}
-		}
-	}
-	if inC {
-		// A socket registered with the netpoller wakes an idle thread
-		// in epoll_pwait at every datagram, waited for or not.
-		h.ref.closePoll()
-		h.waiting.Store(waitingInC)
-	} else {
-		h.waiting.Store(waitingInGo)
-		// Armed before the wake flag is checked: a wakeService that
-		// finds waitingInGo moves the deadline after this.
-		if pf.f.SetReadDeadline(now.Add(d)) != nil {
-			h.waiting.Store(notWaiting)
-			return true // closed by Destroy
-		}
-	}
+	h.waiting.Store(true)
 	// Dekker with wakeService: either this sees its wake flag, or it sees
-	// waiting and interrupts the sleep (an eventfd write persists until
-	// read; a past read deadline until reset).
+	// waiting and writes the eventfd, which persists until the wait reads
+	// it.
 	if !h.wake.Swap(false) && !h.closing.Load() {
-		if inC {
-			waitFDs(h.sockFD, h.wakeFD, d, h.busyPoll)
-		} else if !h.spin(now, d) {
-			pf.rc.Read(socketReadable) // deadline, wake-up or close: serve once more
-		}
+		waitFDs(h.sockFD, h.wakeFD, d, h.busyPoll)
 	}
-	h.waiting.Store(notWaiting)
+	h.waiting.Store(false)
 	h.wake.Store(false)
 	return true
 }
 
-// spin is busy polling for a Service that waits in the netpoller: it
-// peeks at the socket without sleeping for up to h.busyPoll (at most d
-// from now) and reports whether a datagram or a wake-up came meanwhile.
-func (h *Host) spin(now time.Time, d time.Duration) bool {
-	if h.busyPoll <= 0 {
-		return false
-	}
-	end := now.Add(min(h.busyPoll, d))
-	for {
-		if socketReadable(uintptr(h.sockFD)) || h.wake.Load() {
-			return true
-		}
-		if !time.Now().Before(end) {
-			return false
-		}
-		runtime.Gosched() // let the goroutines that would send to it run
-	}
-}
-
-// liveHosts counts the hosts of the process not yet destroyed.
-var liveHosts atomic.Int32
-
-// sleepInC reports whether a Service may sleep in C: only while the
-// process has at most GOMAXPROCS-1 hosts, so even if every one of them
-// sleeps at once a P stays free for runnable goroutines. A process with
-// more hosts waits in the netpoller for all of them, which also suits
-// hosts talking to each other inside one process: two netpoller waiters
-// hand the CPU to each other on one thread, where a host asleep in C
-// needs its own thread woken for every datagram (BENCHMARKS.md).
-func sleepInC(now time.Time) bool {
-	return liveHosts.Load() <= maxProcs(now)-1
-}
-
-// procs caches runtime.GOMAXPROCS, which takes the scheduler's global
-// lock, for the waits of every host: it is read again once a second, as
-// the runtime may change it (container CPU limits).
-var procs struct {
-	n  atomic.Int32
-	at atomic.Int64 // UnixNano of the last read; 0: never
-}
-
-func maxProcs(now time.Time) int32 {
-	if t := now.UnixNano(); t-procs.at.Load() > int64(time.Second) {
-		procs.n.Store(int32(runtime.GOMAXPROCS(0)))
-		procs.at.Store(t)
-	}
-	return procs.n.Load()
-}
-
 // wakeService makes a Service waiting in another goroutine serve at once,
 // so packets queued by Send go out without waiting for its timeout. At
-// most one wake-up per wait: the eventfd is written under h.mu, so never
-// after Destroy closed it; the read deadline of a closed file is a no-op.
+// most one wake-up per wait; the eventfd is written under h.mu, so never
+// after Destroy closed it.
 func (h *Host) wakeService() {
 	// Plain loads first: a Send on the service goroutine itself, the
 	// common case, then costs no locked instruction.
 	if !h.wake.Load() {
 		h.wake.Store(true)
 	}
-	if h.waiting.Load() == notWaiting {
-		return
-	}
-	switch {
-	case h.waiting.CompareAndSwap(waitingInC, notWaiting):
+	if h.waiting.Load() && h.waiting.CompareAndSwap(true, false) {
 		h.mu.Lock()
 		if h.c != nil {
 			hostWake(h.c)
 		}
 		h.mu.Unlock()
-	case h.waiting.CompareAndSwap(waitingInGo, notWaiting):
-		if pf := h.ref.poll.Load(); pf != nil {
-			pf.f.SetReadDeadline(time.Unix(1, 0)) // an error once closed: nothing to wake
-		}
 	}
 }
-
-// socketReadable peeks at the socket without consuming: true when a
-// datagram (or an error) is waiting, false to wait in the netpoller.
-func socketReadable(fd uintptr) bool {
-	var b [1]byte
-	_, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
-		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
-	return errno != syscall.EAGAIN && errno != syscall.EINTR
-}
-
-func dupCloexec(fd int) (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) }
