@@ -37,9 +37,7 @@
 // guards every C call on that host and its peers, and no C call blocks while
 // holding it. While Service waits it holds no lock: it sleeps in C, in
 // poll on the ENet socket as C ENet's own loop does, keeping its OS
-// thread. In a process with more than GOMAXPROCS-1 hosts, every host waits
-// on a duplicate of its socket through Go's netpoller instead, so runnable
-// goroutines always find a free P. A Send from another goroutine, or Destroy, wakes a
+// thread (the runtime hands its P to other goroutines that need one). A Send from another goroutine, or Destroy, wakes a
 // waiting Service, which flushes the packet at once. HostConfig.BusyPoll
 // makes it poll for a bounded time before it sleeps. One Service drains
 // or waits at a time per host; Services in several goroutines share the

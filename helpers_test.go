@@ -1,8 +1,10 @@
 package enet
 
 import (
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -125,4 +127,13 @@ func pumpCond(t testing.TB, timeout time.Duration, cond func() bool, hosts ...*H
 		}
 		pumpFor(t, 2*time.Millisecond, nil, hosts...)
 	}
+}
+
+// socketReadable peeks at socket fd without consuming: true when a
+// datagram (or an error) is waiting.
+func socketReadable(fd uintptr) bool {
+	var b [1]byte
+	_, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
+		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+	return errno != syscall.EAGAIN && errno != syscall.EINTR
 }

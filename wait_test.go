@@ -10,11 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestWaitInNetpollerWakeAndDestroy puts more hosts into a long Service
-// than GOMAXPROCS-1, so every one waits in the netpoller, and checks that a
-// Send from another goroutine goes out at once (not when the wait's 5 s
-// cap ends) and that Destroy ends each wait with ErrUnconfigured.
-func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
+// TestWaitManyHostsWakeAndDestroy puts more hosts into a long Service
+// than the process has Ps, so every P is held by a Service asleep in C,
+// and checks that the goroutines that need a P still run (sysmon hands
+// them one), that a Send from another goroutine goes out at once (not
+// when the wait's 5 s cap ends) and that Destroy ends each wait with
+// ErrUnconfigured.
+func TestWaitManyHostsWakeAndDestroy(t *testing.T) {
 	n := runtime.GOMAXPROCS(0) + 1
 	server := testHost(t, true, n, 1)
 	got := make(chan *Peer, n)
@@ -38,7 +40,6 @@ func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
 		require.NoError(t, p.PingInterval(10*time.Second))
 		peers[i] = p
 	}
-	require.False(t, sleepInC(time.Now()), "%d hosts, GOMAXPROCS %d", liveHosts.Load(), runtime.GOMAXPROCS(0))
 
 	done := make([]chan error, n)
 	for i, h := range hosts {
@@ -55,12 +56,12 @@ func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
 	}
 	require.Eventually(t, func() bool {
 		for _, h := range hosts {
-			if h.waiting.Load() != waitingInGo {
+			if !h.waiting.Load() {
 				return false
 			}
 		}
 		return true
-	}, 5*time.Second, time.Millisecond, "every Service asleep in the netpoller")
+	}, 5*time.Second, time.Millisecond, "every Service asleep in C")
 
 	start := time.Now()
 	for _, p := range peers {
@@ -73,7 +74,7 @@ func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
 			t.Fatalf("a Send did not wake its host's Service: %d packets in %v", len(peers)-len(got), time.Since(start))
 		}
 	}
-	t.Logf("%d hosts in the netpoller: every Send delivered in %v", n, time.Since(start).Round(time.Microsecond))
+	t.Logf("%d hosts asleep in C, GOMAXPROCS %d: every Send delivered in %v", n, runtime.GOMAXPROCS(0), time.Since(start).Round(time.Microsecond))
 
 	for i, h := range hosts {
 		require.NoError(t, h.Destroy())
@@ -86,18 +87,10 @@ func TestWaitInNetpollerWakeAndDestroy(t *testing.T) {
 	}
 }
 
-// TestWaitInCWakeAndDestroy has one host alone in the process, so its
-// Service sleeps in C, and checks that ConnectToHost from another
+// TestWaitInCWakeAndDestroy checks that ConnectToHost from another
 // goroutine wakes it to send the CONNECT at once, and that Destroy ends
 // the sleep with ErrUnconfigured. The far end is a plain UDP socket.
 func TestWaitInCWakeAndDestroy(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("with GOMAXPROCS 1 every host waits in the netpoller")
-	}
-	// Hosts of earlier tests dropped without Destroy leave the count when
-	// the GC cleans them up.
-	require.Eventually(t, func() bool { runtime.GC(); return liveHosts.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
-		"hosts alive before the test: %d", liveHosts.Load())
 	udp, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	require.NoError(t, err)
 	defer udp.Close()
@@ -114,7 +107,7 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 			}
 		}
 	}()
-	require.Eventually(t, func() bool { return h.waiting.Load() == waitingInC }, 5*time.Second, time.Millisecond,
+	require.Eventually(t, func() bool { return h.waiting.Load() }, 5*time.Second, time.Millisecond,
 		"Service asleep in C")
 
 	start := time.Now()
@@ -126,7 +119,7 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 	require.NoError(t, err, "ConnectToHost did not wake the Service asleep in C")
 	t.Logf("CONNECT datagram (%d bytes) %v after ConnectToHost", n, time.Since(start).Round(time.Microsecond))
 
-	require.Eventually(t, func() bool { return h.waiting.Load() == waitingInC }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return h.waiting.Load() }, 5*time.Second, time.Millisecond)
 	require.NoError(t, h.Destroy())
 	select {
 	case err := <-done:
@@ -134,7 +127,6 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("Destroy did not end the Service asleep in C")
 	}
-	assert.Zero(t, liveHosts.Load())
 }
 
 // TestWaitInCTimeouts checks that a Service asleep in C on an idle host
@@ -142,12 +134,6 @@ func TestWaitInCWakeAndDestroy(t *testing.T) {
 // under a millisecond, one with a fraction of a millisecond (the whole
 // milliseconds go to poll, the rest to ppoll) and a longer one.
 func TestWaitInCTimeouts(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("with GOMAXPROCS 1 every host waits in the netpoller")
-	}
-	// Alone, the host sleeps in C (sleepInC).
-	require.Eventually(t, func() bool { runtime.GC(); return liveHosts.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
-		"hosts alive before the test: %d", liveHosts.Load())
 	h, err := CreateHost(HostConfig{MaxPeers: 1, MaxChannels: 1})
 	require.NoError(t, err)
 	defer h.Destroy()
@@ -177,8 +163,7 @@ func serviceUntil(t *testing.T, h *Host, want EventType) Event {
 }
 
 // TestBusyPoll checks HostConfig.BusyPoll's bounds and that hosts with it
-// exchange packets both ways, one host sleeping in C and the other in the
-// netpoller when GOMAXPROCS is 2 (both kinds of polling).
+// exchange packets both ways.
 func TestBusyPoll(t *testing.T) {
 	for _, d := range []time.Duration{-time.Nanosecond, maxBusyPoll + time.Nanosecond} {
 		_, err := CreateHost(HostConfig{BusyPoll: d})

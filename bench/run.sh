@@ -58,8 +58,8 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 
 # pair IMPL WORKLOAD [server args...]: one server + one client run; appends
 # the RESULT and SERVER lines to $RESULTS. With PIN set both run on that CPU
-# only, Go with GOMAXPROCS=2 (taskset alone would make it 1, which moves
-# the Go waits from C to the netpoller: a different code path).
+# only, Go with GOMAXPROCS=2 (taskset alone would make it 1; kept at 2 so
+# figures compare with those taken when GOMAXPROCS 1 meant another wait).
 pair() {
 	local impl=$1 workload=$2
 	shift 2

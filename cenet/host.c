@@ -103,15 +103,16 @@ static void wake_close(enetgo_host *h)
 #define ENETGO_WAKE_EVENTFD 0
 #endif
 
-/* short_poll is ppoll(2) for less than a millisecond; the portable path
- * has only poll(2), whose timeout is whole milliseconds: it waits for one
- * (or only looks, for a zero timeout). */
-static int short_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts)
+/* sleep_poll waits on fds for up to *ts: ppoll(2) on Linux; the portable
+ * path has only poll(2), whose timeout is whole milliseconds, rounded up
+ * (a zero timeout only looks). */
+static int sleep_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts)
 {
 #ifdef ENETGO_IO_LINUX
 	return ppoll(fds, n, ts, NULL);
 #else
-	return poll(fds, n, ts->tv_sec == 0 && ts->tv_nsec == 0 ? 0 : 1);
+	int64_t ms = ((int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec + 999999) / 1000000;
+	return poll(fds, n, ms > INT_MAX ? INT_MAX : (int)ms);
 #endif
 }
 
@@ -372,24 +373,15 @@ int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns)
 		/* Busy polling: look without sleeping until spin_ns has passed. */
 		int64_t start = monotonic_ns(), spent;
 		do {
-			r = short_poll(fds, 2, &ts);
+			r = sleep_poll(fds, 2, &ts);
 			spent = monotonic_ns() - start;
 		} while (r == 0 && spent < spin_ns);
 		timeout_ns -= spent;
 	}
-	if (r == 0 && timeout_ns >= 1000000) {
-		/* poll(2) for the whole milliseconds: it costs less per sleep
-		 * than ppoll(2), which also writes the time left back (pinned
-		 * ping-pong, Go server: 1.5 %, BENCHMARKS.md "Session 9"). A
-		 * wait cut short this way returns 0 before its deadline; the
-		 * caller waits again for the rest, which is shorter than a
-		 * millisecond and goes to ppoll. */
-		int64_t ms = timeout_ns / 1000000;
-		r = poll(fds, 2, ms > INT_MAX ? INT_MAX : (int)ms);
-	} else if (r == 0 && timeout_ns > 0) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)timeout_ns;
-		r = short_poll(fds, 2, &ts);
+	if (r == 0 && timeout_ns > 0) {
+		ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+		ts.tv_nsec = (long)(timeout_ns % 1000000000);
+		r = sleep_poll(fds, 2, &ts);
 	}
 	if (r > 0 && (fds[1].revents & POLLIN)) {
 		/* One read empties an eventfd; a pipe is read until empty. */

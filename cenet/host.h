@@ -126,13 +126,12 @@ void enetgo_send_flush(enetgo_host *h, const enetgo_send_rec *recs, int n, const
 int enetgo_send_service(enetgo_host *h, const enetgo_send_rec *recs, int n,
                         const uint8_t *arena, int io);
 
-/* enetgo_wait sleeps in poll(2) (ppoll(2) for less than a millisecond)
- * until the socket sock is readable, the eventfd wake_fd was written
- * (enetgo_wake), or timeout_ns passes, and consumes the wake-up; a timeout
- * of a millisecond or more is cut to whole milliseconds, so the caller
- * waits again for the rest. With spin_ns > 0 it first polls without
- * sleeping for up to spin_ns (busy polling). It touches no ENet state, so
- * it runs without the host's lock. Returns poll's result (0: timed out). */
+/* enetgo_wait sleeps in ppoll(2) (poll(2), rounded up to whole
+ * milliseconds, off Linux) until the socket sock is readable, the eventfd
+ * wake_fd was written (enetgo_wake), or timeout_ns passes, and consumes the
+ * wake-up. With spin_ns > 0 it first polls without sleeping for up to
+ * spin_ns (busy polling). It touches no ENet state, so it runs without the
+ * host's lock. Returns poll's result (0: timed out). */
 int enetgo_wait(int sock, int wake_fd, int64_t timeout_ns, int64_t spin_ns);
 
 /* enetgo_wake makes a current or the next enetgo_wait on h return at once. */
