@@ -16,8 +16,15 @@ type DTLSStats struct {
 	// from an endpoint without a session, before its handshake ended, or
 	// over the limit of 64 handshakes at once.
 	Dropped uint64
+	// Cookies counts the HelloVerifyRequests a server sent: ClientHellos
+	// from endpoints without a valid cookie, answered without allocating
+	// anything (a spoofed source never gets further).
+	Cookies uint64
 	// Sessions is the number of DTLS sessions the host holds.
 	Sessions int
+	// Cipher is the cipher suite of the last completed handshake, in
+	// OpenSSL's naming ("ECDHE-ECDSA-AES256-GCM-SHA384"), or "".
+	Cipher string
 	// LastError says why the last handshake failed ("" if none did),
 	// such as "certificate verification failed: certificate has expired".
 	LastError string
