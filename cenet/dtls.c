@@ -342,11 +342,15 @@ int enetgo_dtls_client_setup(enetgo_host *h, const char *hostname, const char *c
 	struct enetgo_dtls *d = dtls_new(h, 0, err, err_len);
 	if (d == NULL)
 		return -1;
-	snprintf(d->hostname, sizeof d->hostname, "%s", hostname);
-	if (!unsafe) {
+	/* As Godot's TLSOptions.client_unsafe (tls_context_mbedtls.cpp): no
+	 * host name (neither SNI nor its check), and the chain is verified
+	 * only if CA certificates are given. */
+	if (!unsafe)
+		snprintf(d->hostname, sizeof d->hostname, "%s", hostname);
+	int n = 0;
+	if (ca_len > 0) {
 		X509_STORE *store = SSL_CTX_get_cert_store(d->ctx);
 		BIO *b = BIO_new_mem_buf(ca, (int)ca_len);
-		int n = 0;
 		X509 *x;
 		while (b != NULL && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
 			if (X509_STORE_add_cert(store, x) == 1)
@@ -355,15 +359,13 @@ int enetgo_dtls_client_setup(enetgo_host *h, const char *hostname, const char *c
 		}
 		BIO_free(b);
 		ERR_clear_error();
-		if (n == 0) {
-			snprintf(err, err_len, "no PEM CA certificate to verify the server with");
-			ctx_free(d);
-			return -1;
-		}
-		SSL_CTX_set_verify(d->ctx, SSL_VERIFY_PEER, NULL);
-	} else {
-		SSL_CTX_set_verify(d->ctx, SSL_VERIFY_NONE, NULL);
 	}
+	if (n == 0 && (!unsafe || ca_len > 0)) {
+		snprintf(err, err_len, "no PEM CA certificate to verify the server with");
+		ctx_free(d);
+		return -1;
+	}
+	SSL_CTX_set_verify(d->ctx, n > 0 ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 	dtls_register(h, d);
 	return 0;
 }

@@ -1,0 +1,175 @@
+package enet
+
+// DTLS against the real Godot 4.6.3's own DTLS classes (mbedTLS):
+// PacketPeerDTLS over PacketPeerUDP, the pieces official Godot builds put
+// under ENet (modules/enet/enet_godot.cpp: one put_packet per ENet
+// datagram). Debian's Godot links the system ENet, which has no DTLS, so
+// the GDScript program (testdata/dtls/godot4_client.gd) speaks ENet 1.3 by
+// hand inside the DTLS session: CONNECT, VERIFY_CONNECT, its ACK and one
+// reliable packet each way.
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/enetgo/enet/internal/dtlstest"
+	"github.com/enetgo/enet/internal/godottest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// godotDTLSSuites is what our server accepts (cenet/dtls.c CIPHERS).
+var godotDTLSSuites = []string{
+	"ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+	"ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+	"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+}
+
+// g4DTLSLog is what our DTLS server saw while Godot ran.
+type g4DTLSLog struct {
+	mu        sync.Mutex
+	connects  int
+	received  [][]byte
+	channels  []int
+	errs      []string
+}
+
+// g4DTLSServe services srv until ctx ends, answering every received
+// packet with reply (reliable, channel 0).
+func g4DTLSServe(ctx context.Context, srv *Host, reply string) (*g4DTLSLog, func()) {
+	log := &g4DTLSLog{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			ev, err := srv.Service(5 * time.Millisecond)
+			if err != nil {
+				log.mu.Lock()
+				log.errs = append(log.errs, err.Error())
+				log.mu.Unlock()
+				return
+			}
+			log.mu.Lock()
+			switch ev.Type {
+			case EventConnect:
+				log.connects++
+			case EventReceive:
+				b, err := ev.Peer.Packet()
+				if err != nil {
+					log.errs = append(log.errs, err.Error())
+					break
+				}
+				log.received = append(log.received, b)
+				log.channels = append(log.channels, ev.Channel)
+				if err := ev.Peer.Send(0, []byte(reply), FlagReliable); err != nil {
+					log.errs = append(log.errs, err.Error())
+				}
+			}
+			log.mu.Unlock()
+		}
+	}()
+	return log, func() { <-done }
+}
+
+// TestDTLSGodot4Client: Godot 4.6.3's PacketPeerDTLS completes a DTLS 1.2
+// handshake with our server (cookie exchange included), verifying our
+// certificate with TLSOptions.client(ca) and, separately, with
+// TLSOptions.client_unsafe(ca) expecting another host name (unsafe skips
+// the name; client_unsafe() without a CA needs Godot's default bundle,
+// which Debian's 4.6.3 fails to load here: "SSL module failed to
+// initialize!"); then ENet's connection and one reliable
+// packet each way go through inside it, checked on both sides.
+func TestDTLSGodot4Client(t *testing.T) {
+	requireDTLS(t)
+	godottest.Godot4.Require(t)
+	ca := dtlstest.NewCA(t, "Godot test CA")
+	for i, mode := range []string{"verify", "unsafe"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := dtlsServer(t, ca, nil, nil)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			reply := "pong from Go over DTLS " + mode
+			payload := "ping from Godot over DTLS " + mode
+			log, wait := g4DTLSServe(ctx, srv, reply)
+			caArg := base64.StdEncoding.EncodeToString(ca.PEM)
+			host := "localhost"
+			if mode == "unsafe" {
+				host = "example.org"
+			}
+			connectID := 0x5EED0000 + i
+			proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_client.gd",
+				"port="+strconv.Itoa(srv.LocalPort()), "ca="+caArg, "host="+host, "mode="+mode,
+				"connect_id="+strconv.Itoa(connectID), "payload="+payload, "reply="+reply)
+			out, err := proc.Wait()
+			cancel()
+			wait()
+			require.NoError(t, err, out)
+			assert.Contains(t, out, "VERIFY_CONNECT command=0x83 ")
+			assert.Contains(t, out, "connect_id="+strconv.Itoa(connectID))
+			assert.Contains(t, out, "REPLY "+reply)
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			assert.Empty(t, log.errs)
+			assert.Equal(t, 1, log.connects, "one EventConnect")
+			require.Len(t, log.received, 1, "one EventReceive")
+			assert.Equal(t, payload, string(log.received[0]))
+			assert.EqualValues(t, 0, log.channels[0])
+			st := srv.DTLSStats()
+			assert.EqualValues(t, 1, st.Handshakes)
+			assert.Zero(t, st.Failures)
+			assert.GreaterOrEqual(t, st.Cookies, uint64(1), "Godot's first ClientHello got a HelloVerifyRequest")
+			assert.Contains(t, godotDTLSSuites, st.Cipher)
+			srv.mu.Lock()
+			offered := hostDTLSOffered(srv.c)
+			srv.mu.Unlock()
+			t.Logf("Godot 4.6.3 (%s): negotiated %s; it offered %s", mode, st.Cipher, offered)
+			t.Logf("Godot output:\n%s", out)
+		})
+	}
+}
+
+// TestDTLSGodot4ClientRefused: Godot's PacketPeerDTLS refuses our
+// certificate when it trusts another CA or expects another host name; its
+// handshake fails and our server counts the failure.
+func TestDTLSGodot4ClientRefused(t *testing.T) {
+	requireDTLS(t)
+	godottest.Godot4.Require(t)
+	ca := dtlstest.NewCA(t, "Godot test CA")
+	other := dtlstest.NewCA(t, "other CA")
+	for _, c := range []struct {
+		name, host string
+		trust      *dtlstest.CA
+	}{{"wrong CA", "localhost", other}, {"wrong host", "example.org", ca}} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := dtlsServer(t, ca, nil, nil)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			log, wait := g4DTLSServe(ctx, srv, "")
+			proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_client.gd",
+				"port="+strconv.Itoa(srv.LocalPort()), "ca="+base64.StdEncoding.EncodeToString(c.trust.PEM),
+				"host="+c.host, "mode=fail")
+			out, err := proc.Wait()
+			require.NoError(t, err, out)
+			assert.Contains(t, out, "HANDSHAKE_FAILED")
+			deadline := time.Now().Add(10 * time.Second)
+			for srv.DTLSStats().Failures == 0 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			cancel()
+			wait()
+			st := srv.DTLSStats()
+			assert.EqualValues(t, 1, st.Failures, "our server counted the failed handshake")
+			assert.Zero(t, st.Handshakes)
+			assert.Zero(t, st.Sessions)
+			t.Logf("our side: %q; Godot: %s", st.LastError, strings.TrimSpace(out))
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			assert.Zero(t, log.connects)
+		})
+	}
+}
