@@ -32,11 +32,11 @@ var godotDTLSSuites = []string{
 
 // g4DTLSLog is what our DTLS server saw while Godot ran.
 type g4DTLSLog struct {
-	mu        sync.Mutex
-	connects  int
-	received  [][]byte
-	channels  []int
-	errs      []string
+	mu       sync.Mutex
+	connects int
+	received [][]byte
+	channels []int
+	errs     []string
 }
 
 // g4DTLSServe services srv until ctx ends, answering every received
