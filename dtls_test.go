@@ -74,6 +74,8 @@ func TestDTLSClientServer(t *testing.T) {
 	assert.EqualValues(t, 2, st.Handshakes)
 	assert.Equal(t, 2, st.Sessions)
 	assert.Zero(t, st.Failures)
+	assert.EqualValues(t, 2, st.Cookies, "each client answered a HelloVerifyRequest")
+	assert.Contains(t, godotDTLSSuites, st.Cipher)
 }
 
 // failedConnect connects cli to srv and returns the connect failure.
@@ -206,6 +208,7 @@ func TestDTLSOpenSSLClient(t *testing.T) {
 		t.Logf("OpenSSL client over %s: %s", host, strings.TrimSpace(out))
 	}
 	assert.EqualValues(t, 2, srv.DTLSStats().Handshakes)
+	assert.GreaterOrEqual(t, srv.DTLSStats().Cookies, uint64(2), "OpenSSL's client answered the cookie")
 	out, err := run("127.0.0.1", otherFile)
 	require.Error(t, err)
 	assert.Contains(t, out, "FAIL: handshake")
