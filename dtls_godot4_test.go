@@ -11,6 +11,7 @@ package enet
 import (
 	"context"
 	"encoding/base64"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,4 +173,59 @@ func TestDTLSGodot4ClientRefused(t *testing.T) {
 			assert.Zero(t, log.connects)
 		})
 	}
+}
+
+// TestDTLSGodot4Server: our DTLS client completes the cookie exchange and
+// handshake with Godot 4.6.3's own DTLSServer; Godot receives our ENet
+// CONNECT as one record in one datagram, answers with a VERIFY_CONNECT it
+// builds, and receives the reliable packet we then send.
+func TestDTLSGodot4Server(t *testing.T) {
+	requireDTLS(t)
+	godottest.Godot4.Require(t)
+	ca := dtlstest.NewCA(t, "Godot test CA")
+	cert, key := ca.Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	l, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	port := l.LocalAddr().(*net.UDPAddr).Port
+	require.NoError(t, l.Close())
+	payload := "reliable from Go to Godot's DTLSServer"
+	proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_server.gd",
+		"port="+strconv.Itoa(port), "cert="+base64.StdEncoding.EncodeToString(cert),
+		"key="+base64.StdEncoding.EncodeToString(key), "payload="+payload)
+	_, err = proc.WaitLine("LISTENING", 20*time.Second)
+	require.NoError(t, err, proc.Output())
+	cli := newClient(t, HostConfig{MaxPeers: 1})
+	require.NoError(t, cli.DTLSClientSetup("localhost", ca.PEM, false))
+	cp, err := cli.ConnectToHost("127.0.0.1", port, 2, 0)
+	require.NoError(t, err)
+	done := make(chan struct{})
+	var out string
+	var waitErr error
+	go func() { out, waitErr = proc.Wait(); close(done) }()
+	connected, sent := false, false
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+			ev, err := cli.Service(5 * time.Millisecond)
+			require.NoError(t, err)
+			if ev.Type == EventConnect {
+				connected = true
+			}
+			if connected && !sent {
+				require.NoError(t, cp.Send(0, []byte(payload), FlagReliable))
+				sent = true
+			}
+		}
+	}
+	require.NoError(t, waitErr, out)
+	assert.True(t, connected, "our client got Godot's VERIFY_CONNECT")
+	assert.Contains(t, out, "CONNECT command=0x82 channel=0xff ")
+	assert.Contains(t, out, "channels=2 ")
+	assert.Contains(t, out, "RECEIVED "+payload)
+	st := cli.DTLSStats()
+	assert.EqualValues(t, 1, st.Handshakes)
+	assert.Contains(t, godotDTLSSuites, st.Cipher)
+	t.Logf("our client with Godot 4.6.3's DTLSServer: %s\n%s", st.Cipher, out)
 }
