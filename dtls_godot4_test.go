@@ -80,7 +80,8 @@ func g4DTLSServe(ctx context.Context, srv *Host, reply string) (*g4DTLSLog, func
 // TestDTLSGodot4Client: Godot 4.6.3's PacketPeerDTLS completes a DTLS 1.2
 // handshake with our server (cookie exchange included), verifying our
 // certificate with TLSOptions.client(ca) and, separately, with
-// TLSOptions.client_unsafe(ca) expecting another host name (unsafe skips
+// TLSOptions.client_unsafe(ca) expecting another host name, and with an
+// RSA server certificate (an ECDHE-RSA suite) (unsafe skips
 // the name; client_unsafe() without a CA needs Godot's default bundle,
 // which Debian's 4.6.3 fails to load here: "SSL module failed to
 // initialize!"); then ENet's connection and one reliable
@@ -89,9 +90,13 @@ func TestDTLSGodot4Client(t *testing.T) {
 	requireDTLS(t)
 	godottest.Godot4.Require(t)
 	ca := dtlstest.NewCA(t, "Godot test CA")
-	for i, mode := range []string{"verify", "unsafe"} {
+	for i, mode := range []string{"verify", "unsafe", "rsa"} {
 		t.Run(mode, func(t *testing.T) {
-			srv := dtlsServer(t, ca, nil, nil)
+			var cert, key []byte
+			if mode == "rsa" {
+				cert, key = ca.LeafRSA(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+			}
+			srv := dtlsServer(t, ca, cert, key)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			reply := "pong from Go over DTLS " + mode
@@ -104,7 +109,7 @@ func TestDTLSGodot4Client(t *testing.T) {
 			}
 			connectID := 0x5EED0000 + i
 			proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_client.gd",
-				"port="+strconv.Itoa(srv.LocalPort()), "ca="+caArg, "host="+host, "mode="+mode,
+				"port="+strconv.Itoa(srv.LocalPort()), "ca="+caArg, "host="+host, "mode="+strings.Replace(mode, "rsa", "verify", 1),
 				"connect_id="+strconv.Itoa(connectID), "payload="+payload, "reply="+reply)
 			out, err := proc.Wait()
 			cancel()
@@ -125,6 +130,11 @@ func TestDTLSGodot4Client(t *testing.T) {
 			assert.Zero(t, st.Failures)
 			assert.GreaterOrEqual(t, st.Cookies, uint64(1), "Godot's first ClientHello got a HelloVerifyRequest")
 			assert.Contains(t, godotDTLSSuites, st.Cipher)
+			if mode == "rsa" {
+				assert.Contains(t, st.Cipher, "ECDHE-RSA-")
+			} else {
+				assert.Contains(t, st.Cipher, "ECDHE-ECDSA-")
+			}
 			srv.mu.Lock()
 			offered := hostDTLSOffered(srv.c)
 			srv.mu.Unlock()
