@@ -62,7 +62,7 @@ func hostDTLSStats(h cHost) DTLSStats {
 // hostDTLSOffered is the suites the last client that completed a
 // handshake with this server offered, colon-separated (tests).
 func hostDTLSOffered(h cHost) string {
-	var b [1024]C.char
+	var b [2048]C.char
 	C.enetgo_dtls_offered(h, &b[0], C.size_t(len(b)))
 	return C.GoString(&b[0])
 }
@@ -77,6 +77,14 @@ func hostDTLSFailure(h cHost) string {
 	var b [256]C.char
 	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
 	return C.GoString(&b[0])
+}
+
+// hostDTLSRestrictCiphers narrows the host's suites to list, in OpenSSL's
+// names, for sessions opened from now on (tests); false if none is left.
+func hostDTLSRestrictCiphers(h cHost, list string) bool {
+	cs := C.CString(list)
+	defer C.free(unsafe.Pointer(cs))
+	return C.enetgo_dtls_restrict_ciphers(h, cs) == 0
 }
 
 // dtlsLiveSessions counts DTLS sessions alive in the process (tests).

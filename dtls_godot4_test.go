@@ -239,3 +239,42 @@ func TestDTLSGodot4Server(t *testing.T) {
 	assert.Contains(t, godotDTLSSuites, st.Cipher)
 	t.Logf("our client with Godot 4.6.3's DTLSServer: %s\n%s", st.Cipher, out)
 }
+
+// TestDTLSGodot4EverySuite: Godot 4.6.3 completes a handshake and an ENet
+// exchange with our server restricted to each one of the suites we
+// accept, with an ECDSA or an RSA certificate as the suite needs.
+func TestDTLSGodot4EverySuite(t *testing.T) {
+	requireDTLS(t)
+	godottest.Godot4.Require(t)
+	ca := dtlstest.NewCA(t, "Godot test CA")
+	rsaCert, rsaKey := ca.LeafRSA(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	for i, suite := range godotDTLSSuites {
+		t.Run(suite, func(t *testing.T) {
+			var cert, key []byte
+			if strings.HasPrefix(suite, "ECDHE-RSA-") {
+				cert, key = rsaCert, rsaKey
+			}
+			srv := dtlsServer(t, ca, cert, key)
+			srv.mu.Lock()
+			ok := hostDTLSRestrictCiphers(srv.c, suite)
+			srv.mu.Unlock()
+			require.True(t, ok)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			log, wait := g4DTLSServe(ctx, srv, "answer "+suite)
+			proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_client.gd",
+				"port="+strconv.Itoa(srv.LocalPort()), "ca="+base64.StdEncoding.EncodeToString(ca.PEM),
+				"host=localhost", "mode=verify", "connect_id="+strconv.Itoa(100+i), "payload=over "+suite,
+				"reply=answer "+suite)
+			out, err := proc.Wait()
+			cancel()
+			wait()
+			require.NoError(t, err, out)
+			assert.Equal(t, suite, srv.DTLSStats().Cipher)
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			require.Len(t, log.received, 1)
+			assert.Equal(t, "over "+suite, string(log.received[0]))
+		})
+	}
+}

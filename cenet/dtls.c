@@ -102,7 +102,7 @@ struct enetgo_dtls {
 	enetgo_dtls_stats stats;
 	char last_error[256];
 	char cipher[64];
-	char offered[1024];
+	char offered[2048];
 	struct enetgo_dtls *next;
 };
 
@@ -446,6 +446,15 @@ void enetgo_dtls_cipher(enetgo_host *h, char *out, size_t len)
 void enetgo_dtls_offered(enetgo_host *h, char *out, size_t len)
 {
 	snprintf(out, len, "%s", h->dtls != NULL ? h->dtls->offered : "");
+}
+
+int enetgo_dtls_restrict_ciphers(enetgo_host *h, const char *list)
+{
+	struct enetgo_dtls *d = h->dtls;
+	int ok = d != NULL && SSL_CTX_set_cipher_list(d->ctx, list) == 1 &&
+	         (d->listener == NULL || SSL_set_cipher_list(d->listener, list) == 1);
+	ERR_clear_error();
+	return ok ? 0 : -1;
 }
 
 int64_t enetgo_dtls_live(void)

@@ -52,6 +52,10 @@ void enetgo_dtls_last_error(enetgo_host *h, char *out, size_t len);
 void enetgo_dtls_cipher(enetgo_host *h, char *out, size_t len);
 void enetgo_dtls_offered(enetgo_host *h, char *out, size_t len);
 
+/* enetgo_dtls_restrict_ciphers narrows h's suites to list (OpenSSL's
+ * names) for the sessions it opens from now on (tests). 0 or -1. */
+int enetgo_dtls_restrict_ciphers(enetgo_host *h, const char *list);
+
 /* enetgo_dtls_live returns the DTLS sessions alive in the process (tests). */
 int64_t enetgo_dtls_live(void);
 
