@@ -259,3 +259,38 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// TestDTLSUnsafe: an unsafe client (Godot's TLSOptions.client_unsafe)
+// sends and checks no host name; without CA certificates it checks
+// nothing, with them it still checks the chain, as Godot 4.6.3 does.
+func TestDTLSUnsafe(t *testing.T) {
+	requireDTLS(t)
+	ca := dtlstest.NewCA(t, "test CA")
+	other := dtlstest.NewCA(t, "other CA")
+	for _, c := range []struct {
+		name, host string
+		caPEM      []byte
+		ok         bool
+	}{
+		{"no CA", "", nil, true},
+		{"right CA, wrong name", "example.org", ca.PEM, true},
+		{"wrong CA", "localhost", other.PEM, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := dtlsServer(t, ca, nil, nil)
+			cli := newClient(t, HostConfig{MaxPeers: 1})
+			require.NoError(t, cli.DTLSClientSetup(c.host, c.caPEM, true))
+			if !c.ok {
+				err := failedConnect(t, srv, cli)
+				require.ErrorIs(t, err, ErrConnectFailed)
+				assert.Contains(t, err.Error(), "unable to get local issuer certificate")
+				return
+			}
+			cp, err := cli.ConnectToHost("127.0.0.1", srv.LocalPort(), 1, 0)
+			require.NoError(t, err)
+			pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+		})
+	}
+	assert.ErrorIs(t, newClient(t, HostConfig{}).DTLSClientSetup("x", []byte("junk"), true), ErrInvalidParameter,
+		"unsafe with CA bytes that hold no certificate")
+}
