@@ -294,3 +294,30 @@ func TestDTLSUnsafe(t *testing.T) {
 	assert.ErrorIs(t, newClient(t, HostConfig{}).DTLSClientSetup("x", []byte("junk"), true), ErrInvalidParameter,
 		"unsafe with CA bytes that hold no certificate")
 }
+
+// TestDTLSClientStartsOver: a client that starts over from the same port
+// (a new process, its old DTLS session lost) gets a new session after the
+// cookie exchange, and connects again.
+func TestDTLSClientStartsOver(t *testing.T) {
+	requireDTLS(t)
+	ca := dtlstest.NewCA(t, "test CA")
+	srv := dtlsServer(t, ca, nil, nil)
+	port := 0
+	for round := range 2 {
+		cli, err := CreateHostBound("127.0.0.1", port, HostConfig{MaxPeers: 1})
+		require.NoError(t, err)
+		port = cli.LocalPort()
+		require.NoError(t, cli.DTLSClientSetup("localhost", ca.PEM, false))
+		cp, err := cli.ConnectToHost("127.0.0.1", srv.LocalPort(), 1, 0)
+		require.NoError(t, err)
+		pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+		require.NoError(t, cp.Send(0, []byte("round "+strconv.Itoa(round)), FlagReliable))
+		_, b := receive(t, srv, cli)
+		assert.Equal(t, "round "+strconv.Itoa(round), string(b))
+		require.NoError(t, cli.Destroy()) // gone without a word
+	}
+	st := srv.DTLSStats()
+	assert.EqualValues(t, 2, st.Handshakes)
+	assert.Equal(t, 1, st.Sessions, "the new session replaced the old")
+	assert.EqualValues(t, 2, st.Cookies)
+}

@@ -662,8 +662,9 @@ static struct session *open_session(struct enetgo_dtls *d, const ENetAddress *a)
 /* listen hands a handshake datagram (already in the listener's read BIO)
  * from a new endpoint a to the listener: without a valid cookie it is
  * answered with a HelloVerifyRequest and nothing is kept; with one the
- * listener becomes a's session, which is returned. */
-static struct session *listen_new(struct enetgo_dtls *d, const ENetAddress *a)
+ * listener becomes a's session, which is returned, and replaces old (if
+ * not NULL). */
+static struct session *listen_new(struct enetgo_dtls *d, const ENetAddress *a, struct session *old)
 {
 	int r = DTLSv1_listen(d->listener, d->laddr);
 	if (flush_to(d, d->lwb, a) > 0)
@@ -675,6 +676,8 @@ static struct session *listen_new(struct enetgo_dtls *d, const ENetAddress *a)
 			d->stats.dropped++;
 		return NULL;
 	}
+	if (old != NULL)
+		session_free(d, old); /* the client started over */
 	struct session *s = slot(d);
 	if (s == NULL) {
 		d->stats.dropped++; /* no room: the client sends its ClientHello again */
@@ -775,10 +778,27 @@ int enetgo_dtls_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, si
 				continue;
 			}
 			BIO_write(d->lrb, buf, (int)r);
-			s = listen_new(d, addr);
+			s = listen_new(d, addr, NULL);
 			if (s == NULL)
 				continue;
 			step(d, s);
+			continue;
+		}
+		if (d->server && s->state == ESTABLISHED && r > 25 && buf[0] == CT_HANDSHAKE && buf[3] == 0 &&
+		    buf[4] == 0 && buf[13] == 1) {
+			/* A ClientHello in epoch 0 on an established session: the
+			 * client started over from the same port (RFC 6347
+			 * 4.2.8; mbedTLS's servers do the same). It goes through
+			 * the cookie exchange, and with a valid cookie replaces
+			 * the session; the old session's ENet peer times out. */
+			if (d->listener == NULL && !new_listener(d)) {
+				d->stats.dropped++;
+				continue;
+			}
+			BIO_write(d->lrb, buf, (int)r);
+			struct session *n = listen_new(d, addr, s);
+			if (n != NULL)
+				step(d, n);
 			continue;
 		}
 		BIO_write(s->rbio, buf, (int)r);
