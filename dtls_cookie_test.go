@@ -89,6 +89,7 @@ func TestDTLSCookieFlood(t *testing.T) {
 			if isHelloVerifyRequest(buf[:n]) {
 				answered++
 			}
+			require.Less(t, n, len(hello), "a HelloVerifyRequest is smaller than the ClientHello: no amplification")
 		}
 		st := srv.DTLSStats()
 		assert.Zero(t, st.Sessions, "round %d: a ClientHello without a cookie opened a session", round)
@@ -181,4 +182,51 @@ func TestDTLSCookieReplay(t *testing.T) {
 	assert.Equal(t, 1, srv.DTLSStats().Sessions, "and opened no session")
 	t.Logf("ClientHello %d bytes, with cookie %d bytes (from port %s)", len(hellos[0]), len(hellos[1]),
 		strconv.Itoa(cliAddr.Port))
+}
+
+// BenchmarkDTLSHelloVerify measures the stateless answer to a ClientHello
+// without a cookie: one datagram in, one HelloVerifyRequest out, through
+// the server's Service and the kernel both ways.
+func BenchmarkDTLSHelloVerify(b *testing.B) {
+	t := &testing.T{}
+	ca := dtlstest.NewCA(t, "bench CA")
+	sink, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(b, err)
+	defer sink.Close()
+	cli, err := CreateHost(HostConfig{MaxPeers: 1})
+	require.NoError(b, err)
+	defer cli.Destroy()
+	require.NoError(b, cli.DTLSClientSetup("localhost", ca.PEM, false))
+	_, err = cli.ConnectToHost("127.0.0.1", sink.LocalAddr().(*net.UDPAddr).Port, 1, 0)
+	require.NoError(b, err)
+	buf := make([]byte, 4096)
+	var hello []byte
+	for hello == nil {
+		_, _ = cli.Service(0)
+		require.NoError(b, sink.SetReadDeadline(time.Now().Add(10*time.Millisecond)))
+		if n, _, err := sink.ReadFromUDP(buf); err == nil {
+			hello = append([]byte(nil), buf[:n]...)
+		}
+	}
+	cert, key := ca.Leaf(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	srv, err := CreateHostBound("127.0.0.1", 0, HostConfig{})
+	require.NoError(b, err)
+	defer srv.Destroy()
+	require.NoError(b, srv.DTLSServerSetup(cert, key))
+	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: srv.LocalPort()}
+	b.ResetTimer()
+	for range b.N {
+		_, err := sink.WriteToUDP(hello, to)
+		require.NoError(b, err)
+		for {
+			_, _ = srv.Service(0)
+			require.NoError(b, sink.SetReadDeadline(time.Now().Add(time.Millisecond)))
+			if _, _, err := sink.ReadFromUDP(buf); err == nil {
+				break
+			}
+		}
+	}
+	b.StopTimer()
+	require.EqualValues(b, b.N, srv.DTLSStats().Cookies)
+	require.Zero(b, srv.DTLSStats().Sessions)
 }
