@@ -89,6 +89,7 @@ func TestDTLSCookieFlood(t *testing.T) {
 			if isHelloVerifyRequest(buf[:n]) {
 				answered++
 			}
+			require.Equal(t, 60, n, "a HelloVerifyRequest: 13 + 12 + 3 bytes and a 32-byte cookie")
 			require.Less(t, n, len(hello), "a HelloVerifyRequest is smaller than the ClientHello: no amplification")
 		}
 		st := srv.DTLSStats()
