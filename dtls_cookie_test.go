@@ -1,12 +1,14 @@
 package enet
 
 import (
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/enetgo/enet/internal/dtlstest"
+	"github.com/enetgo/enet/internal/enettest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -230,4 +232,51 @@ func BenchmarkDTLSHelloVerify(b *testing.B) {
 	b.StopTimer()
 	require.EqualValues(b, b.N, srv.DTLSStats().Cookies)
 	require.Zero(b, srv.DTLSStats().Sessions)
+}
+
+// TestDTLSMutatedClientHellos: mutated ClientHellos and junk handshake
+// records (bounded, seeded) from many ports reach the cookie listener;
+// none opens a session or stops the server, and a real client connects
+// afterwards.
+func TestDTLSMutatedClientHellos(t *testing.T) {
+	requireDTLS(t)
+	ca := dtlstest.NewCA(t, "test CA")
+	hello := captureClientHello(t, ca)
+	srv := dtlsServer(t, ca, nil, nil)
+	to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: srv.LocalPort()}
+	rng := rand.New(rand.NewPCG(26, 2))
+	socks := make([]*net.UDPConn, 16)
+	for i := range socks {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		socks[i] = c
+	}
+	for i := range 2000 {
+		var b []byte
+		if i%4 == 0 {
+			b = append([]byte{22}, enettest.RandomBytes(rng, rng.IntN(300))...)
+		} else {
+			b = enettest.Mutate(rng, hello)
+		}
+		_, err := socks[i%len(socks)].WriteToUDP(b, to)
+		require.NoError(t, err)
+		if i%16 == 15 {
+			_, err := srv.Service(0)
+			require.NoError(t, err)
+		}
+	}
+	_, _ = srv.Service(0)
+	st := srv.DTLSStats()
+	assert.Zero(t, st.Sessions, "no mutated ClientHello opened a session")
+	assert.Zero(t, st.Handshakes)
+	t.Logf("2000 junk handshake datagrams: %d HelloVerifyRequests, %d dropped", st.Cookies, st.Dropped)
+	cli := newClient(t, HostConfig{MaxPeers: 1})
+	require.NoError(t, cli.DTLSClientSetup("localhost", ca.PEM, false))
+	cp, err := cli.ConnectToHost("127.0.0.1", srv.LocalPort(), 1, 0)
+	require.NoError(t, err)
+	pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+	require.NoError(t, cli.Destroy())
+	require.NoError(t, srv.Destroy())
+	assert.Zero(t, dtlsLiveSessions())
 }
