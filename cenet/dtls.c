@@ -791,7 +791,7 @@ int enetgo_dtls_receive(ENetSocket sock, ENetAddress *addr, ENetBuffer *bufs, si
 			 * 4.2.8; mbedTLS's servers do the same). It goes through
 			 * the cookie exchange, and with a valid cookie replaces
 			 * the session; the old session's ENet peer times out. */
-			if (d->listener == NULL && !new_listener(d)) {
+			if (!has_room(d) || (d->listener == NULL && !new_listener(d))) {
 				d->stats.dropped++;
 				continue;
 			}
