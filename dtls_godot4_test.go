@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ var godotDTLSSuites = []string{
 type g4DTLSLog struct {
 	mu       sync.Mutex
 	connects int
+	addrs    []netip.Addr
 	received [][]byte
 	channels []int
 	errs     []string
@@ -59,6 +61,7 @@ func g4DTLSServe(ctx context.Context, srv *Host, reply string) (*g4DTLSLog, func
 			switch ev.Type {
 			case EventConnect:
 				log.connects++
+				log.addrs = append(log.addrs, ev.Peer.RemoteAddress())
 			case EventReceive:
 				b, err := ev.Peer.Packet()
 				if err != nil {
@@ -80,8 +83,10 @@ func g4DTLSServe(ctx context.Context, srv *Host, reply string) (*g4DTLSLog, func
 // TestDTLSGodot4Client: Godot 4.6.3's PacketPeerDTLS completes a DTLS 1.2
 // handshake with our server (cookie exchange included), verifying our
 // certificate with TLSOptions.client(ca) and, separately, with
-// TLSOptions.client_unsafe(ca) expecting another host name, and with an
-// RSA server certificate (an ECDHE-RSA suite) (unsafe skips
+// TLSOptions.client_unsafe(ca) expecting another host name, with an RSA
+// server certificate (an ECDHE-RSA suite), and over IPv6 (::1 to our
+// dual-stack server: Godot's PacketPeerUDP is dual-stack even where its
+// ENet is not) (unsafe skips
 // the name; client_unsafe() without a CA needs Godot's default bundle,
 // which Debian's 4.6.3 fails to load here: "SSL module failed to
 // initialize!"); then ENet's connection and one reliable
@@ -90,7 +95,7 @@ func TestDTLSGodot4Client(t *testing.T) {
 	requireDTLS(t)
 	godottest.Godot4.Require(t)
 	ca := dtlstest.NewCA(t, "Godot test CA")
-	for i, mode := range []string{"verify", "unsafe", "rsa"} {
+	for i, mode := range []string{"verify", "unsafe", "rsa", "ipv6"} {
 		t.Run(mode, func(t *testing.T) {
 			var cert, key []byte
 			if mode == "rsa" {
@@ -103,13 +108,16 @@ func TestDTLSGodot4Client(t *testing.T) {
 			payload := "ping from Godot over DTLS " + mode
 			log, wait := g4DTLSServe(ctx, srv, reply)
 			caArg := base64.StdEncoding.EncodeToString(ca.PEM)
-			host := "localhost"
-			if mode == "unsafe" {
-				host = "example.org"
+			host, ip, godotMode := "localhost", "127.0.0.1", "verify"
+			switch mode {
+			case "unsafe":
+				host, godotMode = "example.org", "unsafe"
+			case "ipv6":
+				ip = "::1"
 			}
 			connectID := 0x5EED0000 + i
 			proc := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/dtls/godot4_client.gd",
-				"port="+strconv.Itoa(srv.LocalPort()), "ca="+caArg, "host="+host, "mode="+strings.Replace(mode, "rsa", "verify", 1),
+				"ip="+ip, "port="+strconv.Itoa(srv.LocalPort()), "ca="+caArg, "host="+host, "mode="+godotMode,
 				"connect_id="+strconv.Itoa(connectID), "payload="+payload, "reply="+reply)
 			out, err := proc.Wait()
 			cancel()
@@ -122,6 +130,7 @@ func TestDTLSGodot4Client(t *testing.T) {
 			defer log.mu.Unlock()
 			assert.Empty(t, log.errs)
 			assert.Equal(t, 1, log.connects, "one EventConnect")
+			assert.Equal(t, []netip.Addr{netip.MustParseAddr(ip)}, log.addrs)
 			require.Len(t, log.received, 1, "one EventReceive")
 			assert.Equal(t, payload, string(log.received[0]))
 			assert.EqualValues(t, 0, log.channels[0])

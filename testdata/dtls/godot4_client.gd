@@ -8,7 +8,7 @@
 # channel 0 until the server acknowledges it, and waits for the server's
 # reliable answer.
 #
-# Arguments: port=N ca=BASE64PEM (or "") host=NAME mode=verify|unsafe|fail
+# Arguments: [ip=ADDRESS] port=N ca=BASE64PEM (or "") host=NAME mode=verify|unsafe|fail
 # (unsafe: TLSOptions.client_unsafe(ca), which checks the chain against ca
 # but no host name)
 # connect_id=N payload=TEXT reply=TEXT
@@ -106,7 +106,7 @@ func _init() -> void:
 		opts = TLSOptions.client_unsafe(ca)
 	else:
 		opts = TLSOptions.client(ca)
-	if udp.connect_to_host("127.0.0.1", port) != OK:
+	if udp.connect_to_host(args.get("ip", "127.0.0.1"), port) != OK:
 		fail("udp connect_to_host"); return
 	var err := dtls.connect_to_peer(udp, args.get("host", "localhost"), opts)
 	if err != OK and mode != "fail":
