@@ -51,10 +51,20 @@ func hostDTLSClient(h cHost, hostname string, ca []byte, noVerify bool) string {
 func hostDTLSStats(h cHost) DTLSStats {
 	var s C.enetgo_dtls_stats
 	C.enetgo_dtls_read_stats(h, &s)
-	var b [256]C.char
+	var b, c [256]C.char
 	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
+	C.enetgo_dtls_cipher(h, &c[0], C.size_t(len(c)))
 	return DTLSStats{Handshakes: uint64(s.handshakes), Failures: uint64(s.failures),
-		Dropped: uint64(s.dropped), Sessions: int(s.sessions), LastError: C.GoString(&b[0])}
+		Dropped: uint64(s.dropped), Cookies: uint64(s.cookies), Sessions: int(s.sessions),
+		LastError: C.GoString(&b[0]), Cipher: C.GoString(&c[0])}
+}
+
+// hostDTLSOffered is the suites the last client that completed a
+// handshake with this server offered, colon-separated (tests).
+func hostDTLSOffered(h cHost) string {
+	var b [2048]C.char
+	C.enetgo_dtls_offered(h, &b[0], C.size_t(len(b)))
+	return C.GoString(&b[0])
 }
 
 // hostDTLSFailure is the client's failed handshake's reason, or "".
@@ -67,6 +77,14 @@ func hostDTLSFailure(h cHost) string {
 	var b [256]C.char
 	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
 	return C.GoString(&b[0])
+}
+
+// hostDTLSRestrictCiphers narrows the host's suites to list, in OpenSSL's
+// names, for sessions opened from now on (tests); false if none is left.
+func hostDTLSRestrictCiphers(h cHost, list string) bool {
+	cs := C.CString(list)
+	defer C.free(unsafe.Pointer(cs))
+	return C.enetgo_dtls_restrict_ciphers(h, cs) == 0
 }
 
 // dtlsLiveSessions counts DTLS sessions alive in the process (tests).

@@ -16,8 +16,15 @@ type DTLSStats struct {
 	// from an endpoint without a session, before its handshake ended, or
 	// over the limit of 64 handshakes at once.
 	Dropped uint64
+	// Cookies counts the HelloVerifyRequests a server sent: ClientHellos
+	// from endpoints without a valid cookie, answered without allocating
+	// anything (a spoofed source never gets further).
+	Cookies uint64
 	// Sessions is the number of DTLS sessions the host holds.
 	Sessions int
+	// Cipher is the cipher suite of the last completed handshake, in
+	// OpenSSL's naming ("ECDHE-ECDSA-AES256-GCM-SHA384"), or "".
+	Cipher string
 	// LastError says why the last handshake failed ("" if none did),
 	// such as "certificate verification failed: certificate has expired".
 	LastError string
@@ -35,10 +42,11 @@ func (h *Host) DTLSServerSetup(certPEM, keyPEM []byte) error {
 
 // DTLSClientSetup makes the host a DTLS client (Godot dtls_client_setup):
 // the server's certificate must chain to one of the PEM CA certificates
-// in caPEM and name hostname, or, with unsafe set (Godot's
-// TLSOptions.client_unsafe, for tests), is not checked at all. Call it
-// before ConnectToHost. A handshake that fails ends the connection
-// attempt with ErrConnectFailed naming the reason.
+// in caPEM and name hostname. With unsafe set (Godot's
+// TLSOptions.client_unsafe, for tests) the host name is neither sent nor
+// checked, and the chain is checked only if caPEM holds certificates, as
+// in Godot 4.6.3. Call it before ConnectToHost. A handshake that fails
+// ends the connection attempt with ErrConnectFailed naming the reason.
 func (h *Host) DTLSClientSetup(hostname string, caPEM []byte, unsafe bool) error {
 	const op = "dtls client setup"
 	if !unsafe && hostname == "" {

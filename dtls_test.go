@@ -74,6 +74,8 @@ func TestDTLSClientServer(t *testing.T) {
 	assert.EqualValues(t, 2, st.Handshakes)
 	assert.Equal(t, 2, st.Sessions)
 	assert.Zero(t, st.Failures)
+	assert.EqualValues(t, 2, st.Cookies, "each client answered a HelloVerifyRequest")
+	assert.Contains(t, godotDTLSSuites, st.Cipher)
 }
 
 // failedConnect connects cli to srv and returns the connect failure.
@@ -206,6 +208,7 @@ func TestDTLSOpenSSLClient(t *testing.T) {
 		t.Logf("OpenSSL client over %s: %s", host, strings.TrimSpace(out))
 	}
 	assert.EqualValues(t, 2, srv.DTLSStats().Handshakes)
+	assert.GreaterOrEqual(t, srv.DTLSStats().Cookies, uint64(2), "OpenSSL's client answered the cookie")
 	out, err := run("127.0.0.1", otherFile)
 	require.Error(t, err)
 	assert.Contains(t, out, "FAIL: handshake")
@@ -255,4 +258,66 @@ func BenchmarkRoundTrip(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestDTLSUnsafe: an unsafe client (Godot's TLSOptions.client_unsafe)
+// sends and checks no host name; without CA certificates it checks
+// nothing, with them it still checks the chain, as Godot 4.6.3 does.
+func TestDTLSUnsafe(t *testing.T) {
+	requireDTLS(t)
+	ca := dtlstest.NewCA(t, "test CA")
+	other := dtlstest.NewCA(t, "other CA")
+	for _, c := range []struct {
+		name, host string
+		caPEM      []byte
+		ok         bool
+	}{
+		{"no CA", "", nil, true},
+		{"right CA, wrong name", "example.org", ca.PEM, true},
+		{"wrong CA", "localhost", other.PEM, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := dtlsServer(t, ca, nil, nil)
+			cli := newClient(t, HostConfig{MaxPeers: 1})
+			require.NoError(t, cli.DTLSClientSetup(c.host, c.caPEM, true))
+			if !c.ok {
+				err := failedConnect(t, srv, cli)
+				require.ErrorIs(t, err, ErrConnectFailed)
+				assert.Contains(t, err.Error(), "unable to get local issuer certificate")
+				return
+			}
+			cp, err := cli.ConnectToHost("127.0.0.1", srv.LocalPort(), 1, 0)
+			require.NoError(t, err)
+			pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+		})
+	}
+	assert.ErrorIs(t, newClient(t, HostConfig{}).DTLSClientSetup("x", []byte("junk"), true), ErrInvalidParameter,
+		"unsafe with CA bytes that hold no certificate")
+}
+
+// TestDTLSClientStartsOver: a client that starts over from the same port
+// (a new process, its old DTLS session lost) gets a new session after the
+// cookie exchange, and connects again.
+func TestDTLSClientStartsOver(t *testing.T) {
+	requireDTLS(t)
+	ca := dtlstest.NewCA(t, "test CA")
+	srv := dtlsServer(t, ca, nil, nil)
+	port := 0
+	for round := range 2 {
+		cli, err := CreateHostBound("127.0.0.1", port, HostConfig{MaxPeers: 1})
+		require.NoError(t, err)
+		port = cli.LocalPort()
+		require.NoError(t, cli.DTLSClientSetup("localhost", ca.PEM, false))
+		cp, err := cli.ConnectToHost("127.0.0.1", srv.LocalPort(), 1, 0)
+		require.NoError(t, err)
+		pumpCond(t, 5*time.Second, func() bool { return cp.State() == StateConnected }, srv, cli)
+		require.NoError(t, cp.Send(0, []byte("round "+strconv.Itoa(round)), FlagReliable))
+		_, b := receive(t, srv, cli)
+		assert.Equal(t, "round "+strconv.Itoa(round), string(b))
+		require.NoError(t, cli.Destroy()) // gone without a word
+	}
+	st := srv.DTLSStats()
+	assert.EqualValues(t, 2, st.Handshakes)
+	assert.Equal(t, 1, st.Sessions, "the new session replaced the old")
+	assert.EqualValues(t, 2, st.Cookies)
 }

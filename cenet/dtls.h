@@ -36,6 +36,7 @@ typedef struct {
 	uint64_t handshakes; /* completed */
 	uint64_t failures;   /* handshakes that failed or timed out */
 	uint64_t dropped;    /* datagrams dropped: not DTLS, no session, too many handshakes */
+	uint64_t cookies;    /* server: HelloVerifyRequests sent (ClientHellos without a valid cookie) */
 	int sessions;        /* live sessions */
 	int failed;          /* client: its handshake failed (no retry) */
 } enetgo_dtls_stats;
@@ -44,6 +45,16 @@ void enetgo_dtls_read_stats(enetgo_host *h, enetgo_dtls_stats *out);
 
 /* enetgo_dtls_last_error copies the reason of the last failed handshake. */
 void enetgo_dtls_last_error(enetgo_host *h, char *out, size_t len);
+
+/* enetgo_dtls_cipher copies the suite of the last completed handshake;
+ * enetgo_dtls_offered (server) the suites its client offered, in the
+ * client's order, as OpenSSL names those it knows. */
+void enetgo_dtls_cipher(enetgo_host *h, char *out, size_t len);
+void enetgo_dtls_offered(enetgo_host *h, char *out, size_t len);
+
+/* enetgo_dtls_restrict_ciphers narrows h's suites to list (OpenSSL's
+ * names) for the sessions it opens from now on (tests). 0 or -1. */
+int enetgo_dtls_restrict_ciphers(enetgo_host *h, const char *list);
 
 /* enetgo_dtls_live returns the DTLS sessions alive in the process (tests). */
 int64_t enetgo_dtls_live(void);

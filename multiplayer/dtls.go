@@ -18,7 +18,8 @@ type DTLSClientOptions struct {
 	Hostname string
 	// CAPEM holds the PEM CA certificates the server's must chain to.
 	CAPEM []byte
-	// Unsafe skips verification (Godot's TLSOptions.client_unsafe).
+	// Unsafe skips the host name check, and the chain's too when CAPEM is
+	// empty (Godot's TLSOptions.client_unsafe).
 	Unsafe bool
 }
 
