@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -324,22 +323,6 @@ func g3CompressGodotClient(t *testing.T, e *godottest.Engine) {
 	godotFinished(t, "Godot client", out, waitErr, start)
 }
 
-// g3FreePorts returns n UDP ports of 127.0.0.1 that were free a moment ago.
-func g3FreePorts(t *testing.T, n int) []int {
-	ports := make([]int, n)
-	conns := make([]net.PacketConn, n)
-	for i := range conns {
-		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		require.NoError(t, err)
-		conns[i] = c
-		ports[i] = c.LocalAddr().(*net.UDPAddr).Port
-	}
-	for _, c := range conns {
-		c.Close()
-	}
-	return ports
-}
-
 // g3ID returns a random Godot 3 peer id: 31 bits, at least 2.
 func g3ID() uint32 {
 	return 2 + rand.Uint32N(0x7FFFFFFF-2)
@@ -378,7 +361,7 @@ func TestGodot3CompressGodotServer(t *testing.T) {
 func g3CompressGodotServer(t *testing.T, e *godottest.Engine) {
 	e.Require(t)
 	start := time.Now()
-	free := g3FreePorts(t, len(g3Modes)+2)
+	free := godottest.FreePorts(t, len(g3Modes)+2)
 	ports := make([]string, len(g3Modes))
 	for i := range g3Modes {
 		ports[i] = strconv.Itoa(free[i])

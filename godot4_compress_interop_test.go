@@ -194,7 +194,7 @@ func TestGodot4CompressGodotClient(t *testing.T) {
 func TestGodot4CompressGodotServer(t *testing.T) {
 	godottest.Godot4.Require(t)
 	start := time.Now()
-	free := g3FreePorts(t, len(g3Modes))
+	free := godottest.FreePorts(t, len(g3Modes))
 	ports := make([]string, len(g3Modes))
 	for i := range g3Modes {
 		ports[i] = strconv.Itoa(free[i])

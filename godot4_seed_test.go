@@ -339,7 +339,7 @@ func TestGodot4SeedSideBySide(t *testing.T) {
 	ids := []uint32{101, 102, 103, 104, 105, 106, 107, 201, 202, 203}
 	run := func(subject func(lines []string) []string) (subj, cp []string) {
 		c := newSeedCounterpart(t)
-		free := g3FreePorts(t, 2)
+		free := godottest.FreePorts(t, 2)
 		lines := seedLoad(t, map[string]string{
 			"C": strconv.Itoa(c.h.LocalPort()), "S1": strconv.Itoa(free[0]), "S2": strconv.Itoa(free[1]),
 		})

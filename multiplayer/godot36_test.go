@@ -47,7 +47,7 @@ func TestGodot36DefaultCompression(t *testing.T) {
 	})
 
 	t.Run("GoClientGodotServer", func(t *testing.T) {
-		port := freeUDPPort(t)
+		port := godottest.FreePorts(t, 1)[0]
 		p := godottest.Godot36.StartTimeout(t, 20*time.Second, "../testdata/godot3/mp_server.gd",
 			fmt.Sprintf("port=%d", port), "goid=424242")
 		_, err := p.WaitLine("LISTENING", godotWait)

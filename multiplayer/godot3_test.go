@@ -2,7 +2,6 @@ package multiplayer
 
 import (
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,16 +52,6 @@ func forGodot3(t *testing.T, fn func(*testing.T, godot3Engine)) {
 	}
 }
 
-// freeUDPPort returns a port that was free a moment ago.
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := c.LocalAddr().(*net.UDPAddr).Port
-	require.NoError(t, c.Close())
-	return port
-}
-
 // TestGodot3ClientsThroughGoServer: two real Godot 3.2.3 and 3.6.2 clients join our
 // Godot3 server, see each other, exchange packets through our relay with
 // every transfer mode and target, and one sees the other leave.
@@ -108,7 +97,7 @@ func TestGoClientWithGodot3Server(t *testing.T) { forGodot3(t, testGoClientWithG
 
 func testGoClientWithGodot3Server(t *testing.T, g godot3Engine) {
 	g.e.Require(t)
-	port := freeUDPPort(t)
+	port := godottest.FreePorts(t, 1)[0]
 	goid := RandomID()
 	p := g.e.StartTimeout(t, 40*time.Second, "../testdata/godot3/mp_server.gd",
 		fmt.Sprintf("port=%d", port), fmt.Sprintf("goid=%d", goid))

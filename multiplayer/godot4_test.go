@@ -370,7 +370,7 @@ func gotLines(p *godottest.Process) map[string]map[string]string {
 // to the server are dropped.
 func TestGoClientWithGodot4Server(t *testing.T) {
 	godottest.Godot4.Require(t)
-	port := freeUDPPort(t)
+	port := godottest.FreePorts(t, 1)[0]
 	goid := RandomID()
 	p := godottest.Godot4.StartTimeout(t, 40*time.Second, "testdata/godot4/mp_server.gd",
 		fmt.Sprintf("port=%d", port), fmt.Sprintf("goid=%d", goid))
@@ -520,7 +520,7 @@ func expectAll(t *testing.T, ch <-chan Event, want ...Event) {
 // timeout.
 func TestGoClientsWithGodot4AuthServer(t *testing.T) {
 	godottest.Godot4.Require(t)
-	port := freeUDPPort(t)
+	port := godottest.FreePorts(t, 1)[0]
 	p := godottest.Godot4.StartTimeout(t, 30*time.Second, "testdata/godot4/mp_auth_server.gd",
 		fmt.Sprintf("port=%d", port), "refuse_ms=1500")
 	_, err := p.WaitLine("LISTENING", godotWait)

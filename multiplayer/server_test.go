@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/enetgo/enet"
+	"github.com/enetgo/enet/internal/godottest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -495,7 +496,7 @@ func TestCompressionAndLocalPort(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.String(), func(t *testing.T) {
 			s := newServer(t, d, ServerConfig{Compression: enet.CompressRangeCoder})
-			port := freeUDPPort(t)
+			port := godottest.FreePorts(t, 1)[0]
 			c := dial(t, d, s.Port(), ClientConfig{Compression: enet.CompressRangeCoder, LocalPort: port})
 			expect(t, s.Events(), PeerJoined{ID: c.ID()})
 			assert.Equal(t, port, s.Peer(c.ID()).RemotePort())

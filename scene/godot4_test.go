@@ -3,7 +3,6 @@ package scene
 import (
 	"errors"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -290,15 +289,6 @@ func TestGodot4ClientsCallEachOther(t *testing.T) {
 	assert.Empty(t, log.all())
 	srv.Close()
 	<-done
-}
-
-// freePort returns a UDP port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
 }
 
 // TestGodot4GoClient runs a Go client against a real Godot 4.6.3 server:

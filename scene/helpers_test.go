@@ -93,7 +93,7 @@ func forGodot3(t *testing.T, fn func(t *testing.T, e *godottest.Engine)) {
 // argument, before args) and waits until it prints LISTENING.
 func startGodotServer(t *testing.T, e *godottest.Engine, script string, args ...string) (gs *godottest.Process, port int) {
 	t.Helper()
-	port = freePort(t)
+	port = godottest.FreePorts(t, 1)[0]
 	gs = e.Start(t, script, append([]string{fmt.Sprintf("port=%d", port)}, args...)...)
 	_, err := gs.WaitLine("LISTENING", 20*time.Second)
 	require.NoError(t, err, gs.Output())
