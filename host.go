@@ -29,6 +29,7 @@ type Host struct {
 	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
 	dual        bool // a dual-stack socket (addr6.go); set at creation
+	relayed     bool // dual through a relay thread (relay6.go); set at creation
 	dtls        bool // DTLS set up (dtls.go)
 	ref         *hostRef
 	pend        []pendingSend // packets Send queued for the next C call (sends.go)
@@ -421,11 +422,11 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 		h.mu.Unlock()
 		return nil, h.gone(op)
 	}
-	if ip, err = h.enetAddr(op, ip); err != nil {
+	slot, err := h.connect(op, ip, uint16(port), channels, data) // addr6.go
+	if err != nil {
 		h.mu.Unlock()
 		return nil, err
 	}
-	slot := hostConnect(h.c, netip.AddrPortFrom(ip, uint16(port)), channels, data)
 	if slot < 0 {
 		n := len(h.peers) // read under the lock: Destroy clears h.peers
 		h.mu.Unlock()
@@ -618,6 +619,9 @@ func (h *Host) LocalAddr() netip.AddrPort {
 	if h.c == nil {
 		return netip.AddrPort{}
 	}
+	if h.relayed {
+		return h.relayLocalAddr() // relay6.go
+	}
 	a, _ := hostLocalAddr(h.c)
 	return a
 }
@@ -660,6 +664,12 @@ func (h *Host) SocketSend(address string, port int, data []byte) error {
 	send := hostSocketSend
 	if ip.Is6() {
 		send = hostSocketSend6 // binding6.go
+		if h.relayed {
+			if err := h.startRelay(op); err != nil { // relay6.go
+				return err
+			}
+			send = hostRelaySend
+		}
 	}
 	if n := send(h.c, netip.AddrPortFrom(ip, uint16(port)), data); n < 0 {
 		return opError(op, ErrFailed, "sendmsg failed")
