@@ -361,7 +361,7 @@ func peerAddress(h cHost, slot int) netip.AddrPort {
 		return netip.AddrPortFrom(remote6(h, p.address.host), uint16(p.address.port)) // binding6.go
 	}
 	if h.relay != nil {
-		if a, ok := relayRemote(h, p.address.host, p.address.port); ok { // binding_relay6.go
+		if a, ok := relayRemote(h, p.address.host, uint16(p.address.port)); ok { // binding_relay6.go
 			return a
 		}
 	}

@@ -44,15 +44,15 @@ func relayConnect(h cHost, to netip.AddrPort, channels int, data uint32) int {
 }
 
 // relayRemote is the endpoint behind a stand-in of h's, if it is one.
-func relayRemote(h cHost, host C.enet_uint32, port C.enet_uint16) (netip.AddrPort, bool) {
+func relayRemote(h cHost, host C.enet_uint32, port uint16) (netip.AddrPort, bool) {
 	var b [16]byte
 	var scope C.uint32_t
 	var rport C.uint16_t
 	if C.enetgo_r6_lookup(h, host, C.uint16_t(port), (*C.uint8_t)(&b[0]), &scope, &rport) < 0 {
 		return netip.AddrPort{}, false
 	}
-	a := netip.AddrFrom16(b)
-	if scope != 0 {
+	a := netip.AddrFrom16(b).Unmap() // an IPv4 sender of a dual-stack public socket
+	if scope != 0 && a.Is6() {
 		a = a.WithZone(strconv.FormatUint(uint64(scope), 10))
 	}
 	return netip.AddrPortFrom(a, uint16(rport)), true

@@ -349,19 +349,18 @@ static int sock_opts(int s, int reuseport)
 }
 
 /* pub_open opens the public socket bound to ip6:port; -1 (errno set). */
-static int pub_open(const uint8_t ip6[16], uint16_t port, int reuseport, uint16_t *bound)
+static int pub_open(const uint8_t ip6[16], uint16_t port, int reuseport, int v6only, uint16_t *bound)
 {
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -1;
-	int one = 1;
 	struct sockaddr_in6 sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sin6_family = AF_INET6;
 	sa.sin6_port = htons(port);
 	memcpy(&sa.sin6_addr, ip6, 16);
 	socklen_t len = sizeof sa;
-	if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0 || sock_opts(s, reuseport) < 0 ||
+	if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) < 0 || sock_opts(s, reuseport) < 0 ||
 	    bind(s, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    getsockname(s, (struct sockaddr *)&sa, &len) < 0) {
 		int e = errno;
@@ -388,7 +387,7 @@ static int bind4(int s, uint32_t ip, uint16_t port)
 static int bind_pair(struct enetgo_r6 *r, int dual, int client, const uint8_t ip6[16],
                      uint16_t port, int reuseport)
 {
-	int es = r->enet_sock, one = 1;
+	int es = r->enet_sock;
 	uint16_t got;
 	if (client) {
 		struct sockaddr_in sa;
@@ -401,17 +400,20 @@ static int bind_pair(struct enetgo_r6 *r, int dual, int client, const uint8_t ip
 				return 2;
 		}
 		static const uint8_t any[16];
-		r->pub = pub_open(any, ntohs(sa.sin_port), 0, &got);
+		r->pub = pub_open(any, ntohs(sa.sin_port), 0, 1, &got);
 		if (r->pub < 0 && errno == EAFNOSUPPORT)
 			return 5;
 		if (r->pub < 0)
-			r->pub = pub_open(any, 0, 0, &got); /* the port is taken over IPv6 */
+			r->pub = pub_open(any, 0, 0, 1, &got); /* the port is taken over IPv6 */
 		return r->pub < 0 ? 2 : 0;
 	}
-	if (reuseport && setsockopt(es, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
-		return 2;
-	if (!dual) {
-		r->pub = pub_open(ip6, port, reuseport, &got);
+	if (!dual || reuseport) {
+		/* An IPv6 address alone, or a dual-stack host sharing its port
+		 * (SO_REUSEPORT): ENet's socket is private. In a reuseport group
+		 * a datagram to a shared 0.0.0.0:P would reach any member's ENet
+		 * socket, not the relay's own, so there the public socket is
+		 * dual-stack and relays IPv4 too. */
+		r->pub = pub_open(ip6, port, reuseport, !dual, &got);
 		if (r->pub < 0)
 			return errno == EAFNOSUPPORT ? 5 : 2;
 		return bind4(es, htonl(INADDR_LOOPBACK), 0) < 0 ? 2 : 0;
@@ -419,7 +421,7 @@ static int bind_pair(struct enetgo_r6 *r, int dual, int client, const uint8_t ip
 	/* Port 0: the OS picks the IPv6 port; ENet's socket takes it over
 	 * IPv4 if it is free there, else both try again. */
 	for (int tries = 0; tries < 32; tries++) {
-		r->pub = pub_open(ip6, port, reuseport, &got);
+		r->pub = pub_open(ip6, port, 0, 1, &got);
 		if (r->pub < 0)
 			return errno == EAFNOSUPPORT ? 5 : 2;
 		if (bind4(es, htonl(INADDR_ANY), got) == 0)
@@ -510,6 +512,7 @@ int enetgo_r6_enable(enetgo_host *h, int dual, int client, const uint8_t ip6[16]
 		r6_close(r);
 		return 3;
 	}
+	pthread_setname_np(r->thread, "enetgo-relay6");
 	r->running = 1;
 	h->relay = r;
 	return 0;
@@ -525,6 +528,7 @@ void enetgo_r6_free(enetgo_host *h)
 		while (write(r->stop_wr, &b, 1) < 0 && errno == EINTR)
 			;
 		pthread_join(r->thread, NULL);
+		pump_out(r); /* what ENet sent last (a DisconnectNow) still leaves */
 	}
 	h->relay = NULL;
 	r6_close(r);
