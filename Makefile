@@ -31,6 +31,9 @@ test: deps-test
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	ENETGO_REQUIRE_GODOT=1 $(GO) test -race -count=1 -timeout 15m ./...
+	# The IPv6 tests of the other packages again on the relayed path (the
+	# root package's run them relayed itself: TestRelayedIPv6).
+	ENETGO_IPV6_RELAY=1 $(GO) test -race -count=1 -timeout 5m -run 'IPv6|DualStack' ./metrics ./multiplayer ./cmd/enetcat
 
 ## demo: an echo server and three clients talking, with a statistics table.
 demo: deps
