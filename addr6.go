@@ -41,6 +41,20 @@ func IPv6Supported() (bool, string) {
 	return false, "no: libenet's socket calls do not reach the binding, so IPv6 addresses cannot be translated for its IPv4-only ENetAddress, and this platform has no relay (batched I/O " + why + ")"
 }
 
+// socketLayer reports whether libenet's socket calls reach the binding
+// (cenet/batchio.c), and why not, whatever ENETGO_IPV6_RELAY says: what
+// DTLS needs. Before the relay, IPv6Supported answered this too.
+func socketLayer() (bool, string) {
+	if err := initOnce(); err != nil {
+		return false, "no: " + err.Error()
+	}
+	if interposed() {
+		return true, "yes: libenet's socket calls reach the binding"
+	}
+	_, why := BatchedIO()
+	return false, "no: libenet's socket calls do not reach the binding (batched I/O " + why + ")"
+}
+
 // errNoIPv6 is ErrIPv6Unsupported for op with the reason.
 func errNoIPv6(op string, what any) error {
 	_, why := IPv6Supported()
@@ -183,6 +197,9 @@ func (h *Host) connect(op string, ip netip.Addr, port uint16, channels int, data
 			return -1, opError(op, ErrFailed, "the host's IPv6 relay table is full (%d endpoints in use by peers)", hostRelayStats(h.c).used)
 		}
 		return slot, nil
+	}
+	if h.relayed && relayStandIn(h.c, netip.AddrPortFrom(ip, port)) {
+		return -1, opError(op, ErrInvalidParameter, "address %v is the host's own IPv6 relay", netip.AddrPortFrom(ip, port))
 	}
 	ip, err := h.enetAddr(op, ip)
 	if err != nil {

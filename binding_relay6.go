@@ -43,6 +43,12 @@ func relayConnect(h cHost, to netip.AddrPort, channels int, data uint32) int {
 		C.uint16_t(to.Port()), C.size_t(channels), C.uint32_t(data)))
 }
 
+// relayStandIn reports whether an IPv4 endpoint is one of h's stand-ins
+// (127.100.x.y at the relay's port): no remote can be there.
+func relayStandIn(h cHost, a netip.AddrPort) bool {
+	return a.Addr().Is4() && C.enetgo_r6_standin(h, ipToC(a.Addr()), C.uint16_t(a.Port())) != 0
+}
+
 // relayRemote is the endpoint behind a stand-in of h's, if it is one.
 func relayRemote(h cHost, host C.enet_uint32, port uint16) (netip.AddrPort, bool) {
 	var b [16]byte

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enetgo/enet/internal/enettest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,6 +81,8 @@ func TestRelayedIPv6(t *testing.T) {
 // client starts its relay at its first IPv6 target.
 func TestRelayPaths(t *testing.T) {
 	requireRelay(t)
+	layer, _ := socketLayer()
+	assert.Equal(t, interposed(), layer, "the socket layer DTLS needs is not the relay")
 	srv, err := CreateHostBound("::", 0, HostConfig{})
 	require.NoError(t, err)
 	defer srv.Destroy()
@@ -115,6 +118,8 @@ func TestRelayPaths(t *testing.T) {
 	srv.mu.Unlock()
 	assert.NotZero(t, st.in)
 	assert.NotZero(t, st.out)
+	_, err = srv.ConnectToHost("127.100.0.1", int(st.port), 1, 0)
+	assert.ErrorIs(t, err, ErrInvalidParameter, "a stand-in is not a remote address")
 
 	lit, err := CreateHostBound("::1", 0, HostConfig{})
 	require.NoError(t, err)
@@ -278,3 +283,131 @@ func waitForCount(dir string, n int) bool {
 	}
 	return true
 }
+
+// TestRelayNoSweepWhileQueued fills a relayed server's table with CONNECTs
+// from new endpoints while the server is not serviced: their datagrams
+// wait in ENet's socket naming their entries, so no sweep may free those
+// entries (the datagrams from further endpoints are dropped instead). Once
+// ENet has read them, a sweep frees what no peer holds, and every peer
+// ENet made keeps its own endpoint.
+func TestRelayNoSweepWhileQueued(t *testing.T) {
+	requireRelay(t)
+	srv, err := CreateHostBound("::", 0, HostConfig{MaxPeers: 4})
+	require.NoError(t, err)
+	defer srv.Destroy()
+	srv.mu.Lock()
+	capacity := hostRelayStats(srv.c).capacity
+	srv.mu.Unlock()
+	to := netip.AddrPortFrom(netip.IPv6Loopback(), uint16(srv.LocalPort()))
+	var socks []*net.UDPConn
+	defer func() {
+		for _, c := range socks {
+			c.Close()
+		}
+	}()
+	flood := func(n int) {
+		for i := range n {
+			c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+			require.NoError(t, err)
+			socks = append(socks, c)
+			_, err = c.WriteToUDPAddrPort(connectPacket(uint32(len(socks)+i)), to)
+			require.NoError(t, err)
+		}
+	}
+	stats := func() relayStats {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return hostRelayStats(srv.c)
+	}
+	flood(capacity + 40)
+	require.True(t, enettestWait(func() bool { s := stats(); return s.in+s.dropped >= uint64(capacity+40) }))
+	st := stats()
+	assert.Zero(t, st.sweeps, "no sweep while ENet's socket holds datagrams naming the entries")
+	assert.Equal(t, capacity, st.used)
+	assert.Equal(t, uint64(40), st.dropped)
+
+	pumpFor(t, 50*time.Millisecond, nil, srv) // ENet reads them; 4 become peers
+	flood(10)
+	require.True(t, enettestWait(func() bool { return stats().sweeps > 0 }), "a sweep once ENet read them")
+	st = stats()
+	assert.LessOrEqual(t, st.used, 4+10, "only entries ENet's peers hold survive the sweep")
+
+	// The peers ENet made from the first CONNECTs answer the endpoints
+	// they came from: each socket that got a VERIFY_CONNECT sent a CONNECT.
+	answered := 0
+	buf := make([]byte, 2048)
+	for _, c := range socks {
+		c.SetReadDeadline(time.Now().Add(time.Millisecond))
+		for {
+			n, from, err := c.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				break
+			}
+			assert.Equal(t, to, from)
+			if hasVerifyConnect(buf[:n]) {
+				answered++
+			}
+		}
+	}
+	assert.Equal(t, 4, answered, "one VERIFY_CONNECT per peer slot, each to its own endpoint")
+}
+
+// TestRelaySweepKeepsPeersExact connects real clients from distinct ::1
+// ports to a relayed server while junk from far more endpoints than its
+// table holds forces sweeps: every server peer names its own client's
+// endpoint and traffic reaches the right client.
+func TestRelaySweepKeepsPeersExact(t *testing.T) {
+	requireRelay(t)
+	const clients = 6
+	srv, err := CreateHostBound("::", 0, HostConfig{MaxPeers: clients})
+	require.NoError(t, err)
+	defer srv.Destroy()
+	to := netip.AddrPortFrom(netip.IPv6Loopback(), uint16(srv.LocalPort()))
+	junk := func(n int) {
+		for range n {
+			c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+			require.NoError(t, err)
+			c.WriteToUDPAddrPort([]byte{0x0f, 0xff, 1, 2}, to)
+			c.Close()
+		}
+		pumpFor(t, 5*time.Millisecond, nil, srv)
+	}
+	var clis []*Host
+	cps := map[*Peer]int{}
+	for i := range clients {
+		junk(120)
+		c := newClient(t, HostConfig{MaxPeers: 1})
+		cp, err := c.ConnectToHost("::1", srv.LocalPort(), 1, uint32(i))
+		require.NoError(t, err)
+		clis = append(clis, c)
+		cps[cp] = i
+	}
+	srvPeers := map[int]*Peer{}
+	pumpUntil(t, 5*time.Second, func(h *Host, ev Event) bool {
+		if h == srv && ev.Type == EventConnect {
+			srvPeers[int(ev.Data)] = ev.Peer
+		}
+		return len(srvPeers) == clients
+	}, append([]*Host{srv}, clis...)...)
+	srv.mu.Lock()
+	st := hostRelayStats(srv.c)
+	srv.mu.Unlock()
+	assert.NotZero(t, st.sweeps, "the junk forced sweeps")
+	for i, sp := range srvPeers {
+		assert.Equal(t, netip.AddrPortFrom(netip.IPv6Loopback(), uint16(clis[i].LocalPort())), sp.RemoteAddrPort())
+		require.NoError(t, sp.Send(0, []byte{byte(i)}, FlagReliable))
+	}
+	got := 0
+	pumpUntil(t, 5*time.Second, func(h *Host, ev Event) bool {
+		if ev.Type == EventReceive {
+			b, err := ev.Peer.Packet()
+			require.NoError(t, err)
+			assert.Equal(t, cps[ev.Peer], int(b[0]), "packet for client %d reached client %d", b[0], cps[ev.Peer])
+			got++
+		}
+		return got == clients
+	}, append([]*Host{srv}, clis...)...)
+}
+
+// enettestWait waits up to two seconds for cond.
+func enettestWait(cond func() bool) bool { return enettest.WaitFor(2*time.Second, cond) }
