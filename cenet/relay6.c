@@ -50,7 +50,7 @@ int enetgo_r6_forced(void)
 #ifdef __linux__
 
 #define R6_BUF 4096   /* ENet's largest datagram; longer ones are dropped */
-#define R6_BURST 64   /* datagrams moved per socket per wake-up */
+#define R6_BURST 64   /* datagrams moved per socket per wake-up (a multiple of R6_SLOTS) */
 #define R6_SOCKBUF (256 * 1024)
 
 struct r6_entry {
@@ -77,8 +77,7 @@ struct enetgo_r6 {
 	uint32_t *free;
 	struct r6_entry *e;
 	uint64_t dropped, sweeps, in, out, refused;
-	uint8_t buf[R6_BUF];
-	uint8_t ctl[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct r6_batch *batch; /* the thread's buffers */
 };
 
 int enetgo_r6_available(void)
@@ -205,105 +204,154 @@ static int intern(struct enetgo_r6 *r, const struct in6_addr *a, uint32_t scope,
 	return k;
 }
 
-/* to_inner sends a datagram to ENet's socket from k's stand-in. */
-static void to_inner(struct enetgo_r6 *r, int k, size_t len)
+/* A batch: up to R6_SLOTS datagrams moved with one recvmmsg and one
+ * sendmmsg, the buffers shared by both directions (one thread). */
+#define R6_SLOTS 16
+#define R6_CTL CMSG_SPACE(sizeof(struct in_pktinfo))
+
+struct r6_batch {
+	struct mmsghdr rx[R6_SLOTS], tx[R6_SLOTS];
+	struct iovec iov[R6_SLOTS];
+	struct sockaddr_in6 from[R6_SLOTS], to[R6_SLOTS];
+	uint8_t ctl[R6_SLOTS][R6_CTL];
+	uint8_t buf[R6_SLOTS][R6_BUF];
+};
+
+/* rx_read reads up to R6_SLOTS datagrams from s (with IP_PKTINFO when ctl
+ * is set); their count, 0 when there is none. */
+static int rx_read(struct r6_batch *b, int s, int ctl)
 {
-	struct iovec iov = {r->buf, len};
-	struct msghdr m;
-	memset(&m, 0, sizeof m);
-	memset(r->ctl, 0, sizeof r->ctl);
-	m.msg_name = &r->inner;
-	m.msg_namelen = sizeof r->inner;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = r->ctl;
-	m.msg_controllen = sizeof r->ctl;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-	struct in_pktinfo pi;
-	memset(&pi, 0, sizeof pi);
-	pi.ipi_spec_dst.s_addr = standin(k);
-	memcpy(CMSG_DATA(c), &pi, sizeof pi);
-	while (sendmsg(r->rel, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	for (int i = 0; i < R6_SLOTS; i++) {
+		struct msghdr *m = &b->rx[i].msg_hdr;
+		memset(m, 0, sizeof *m);
+		b->iov[i].iov_base = b->buf[i];
+		b->iov[i].iov_len = R6_BUF;
+		m->msg_iov = &b->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_name = &b->from[i];
+		m->msg_namelen = sizeof b->from[i];
+		if (ctl) {
+			m->msg_control = b->ctl[i];
+			m->msg_controllen = R6_CTL;
+		}
+	}
+	int n;
+	do
+		n = recvmmsg(s, b->rx, R6_SLOTS, MSG_DONTWAIT, NULL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? 0 : n;
 }
 
-/* pump_in relays what the public socket holds to ENet. */
-static void pump_in(struct enetgo_r6 *r)
+/* tx_add queues datagram i of the read batch for sendmmsg to to (len
+ * bytes of address), from src when src is not 0 (IP_PKTINFO). */
+static void tx_add(struct r6_batch *b, int *count, int i, const void *to, socklen_t len,
+                   enet_uint32 src)
 {
-	for (int i = 0; i < R6_BURST; i++) {
-		struct sockaddr_in6 from;
-		socklen_t flen = sizeof from;
-		ssize_t n = recvfrom(r->pub, r->buf, sizeof r->buf, MSG_DONTWAIT | MSG_TRUNC,
-		                     (struct sockaddr *)&from, &flen);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (n > R6_BUF || from.sin6_family != AF_INET6)
-			continue; /* longer than any ENet datagram */
-		pthread_mutex_lock(&r->mu);
-		int k = intern(r, &from.sin6_addr, from.sin6_scope_id, ntohs(from.sin6_port));
-		if (k >= 0)
-			r->in++;
-		pthread_mutex_unlock(&r->mu);
-		if (k >= 0)
-			to_inner(r, k, (size_t)n);
+	struct msghdr *m = &b->tx[*count].msg_hdr;
+	memset(m, 0, sizeof *m);
+	b->iov[i].iov_len = b->rx[i].msg_len;
+	m->msg_iov = &b->iov[i];
+	m->msg_iovlen = 1;
+	memcpy(&b->to[*count], to, len);
+	m->msg_name = &b->to[*count];
+	m->msg_namelen = len;
+	if (src != 0) {
+		memset(b->ctl[i], 0, R6_CTL);
+		m->msg_control = b->ctl[i];
+		m->msg_controllen = R6_CTL;
+		struct cmsghdr *c = CMSG_FIRSTHDR(m);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+		struct in_pktinfo pi;
+		memset(&pi, 0, sizeof pi);
+		pi.ipi_spec_dst.s_addr = src;
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	}
+	(*count)++;
+}
+
+/* tx_send sends the queued datagrams; one the kernel refuses (a full
+ * socket buffer) is lost, as UDP may lose it anyway. */
+static void tx_send(struct r6_batch *b, int s, int count)
+{
+	for (int done = 0; done < count;) {
+		int n = sendmmsg(s, &b->tx[done], (unsigned)(count - done), MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		done += n > 0 ? n : 1;
 	}
 }
 
-/* pump_out relays what ENet sent to a stand-in to its endpoint. */
+/* pump_in relays what the public socket holds to ENet's socket, each
+ * datagram from its endpoint's stand-in. */
+static void pump_in(struct enetgo_r6 *r)
+{
+	struct r6_batch *b = r->batch;
+	for (int round = 0; round < R6_BURST / R6_SLOTS; round++) {
+		int n = rx_read(b, r->pub, 0), count = 0;
+		if (n == 0)
+			return;
+		pthread_mutex_lock(&r->mu);
+		for (int i = 0; i < n; i++) {
+			const struct sockaddr_in6 *from = &b->from[i];
+			if ((b->rx[i].msg_hdr.msg_flags & MSG_TRUNC) || from->sin6_family != AF_INET6)
+				continue; /* longer than any ENet datagram */
+			int k = intern(r, &from->sin6_addr, from->sin6_scope_id, ntohs(from->sin6_port));
+			if (k < 0)
+				continue;
+			r->in++;
+			tx_add(b, &count, i, &r->inner, sizeof r->inner, standin(k));
+		}
+		pthread_mutex_unlock(&r->mu);
+		tx_send(b, r->rel, count);
+		if (n < R6_SLOTS)
+			return;
+	}
+}
+
+/* pump_out relays what ENet sent to stand-ins to their endpoints. */
 static void pump_out(struct enetgo_r6 *r)
 {
-	for (int i = 0; i < R6_BURST; i++) {
-		struct sockaddr_in from;
-		struct iovec iov = {r->buf, sizeof r->buf};
-		struct msghdr m;
-		memset(&m, 0, sizeof m);
-		m.msg_name = &from;
-		m.msg_namelen = sizeof from;
-		m.msg_iov = &iov;
-		m.msg_iovlen = 1;
-		m.msg_control = r->ctl;
-		m.msg_controllen = sizeof r->ctl;
-		ssize_t n = recvmsg(r->rel, &m, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	struct r6_batch *b = r->batch;
+	for (int round = 0; round < R6_BURST / R6_SLOTS; round++) {
+		int n = rx_read(b, r->rel, 1), count = 0;
+		if (n == 0)
 			return;
-		}
-		enet_uint32 dst = 0;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-				memcpy(&pi, CMSG_DATA(c), sizeof pi);
-				dst = pi.ipi_addr.s_addr;
-			}
-		}
-		const uint8_t *src = (const uint8_t *)&from.sin_addr.s_addr;
 		pthread_mutex_lock(&r->mu);
-		int k = -1;
-		if (src[0] == 127 && from.sin_port == r->inner.sin_port && !(m.msg_flags & MSG_TRUNC))
-			k = index_of(r, dst);
-		struct sockaddr_in6 to;
-		if (k >= 0) {
+		for (int i = 0; i < n; i++) {
+			struct msghdr *m = &b->rx[i].msg_hdr;
+			enet_uint32 dst = 0;
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+					struct in_pktinfo pi;
+					memcpy(&pi, CMSG_DATA(c), sizeof pi);
+					dst = pi.ipi_addr.s_addr;
+				}
+			}
+			const struct sockaddr_in *from = (const struct sockaddr_in *)&b->from[i];
+			const uint8_t *src = (const uint8_t *)&from->sin_addr.s_addr;
+			int k = -1;
+			if (from->sin_family == AF_INET && src[0] == 127 && from->sin_port == r->inner.sin_port &&
+			    !(m->msg_flags & MSG_TRUNC))
+				k = index_of(r, dst);
+			if (k < 0) {
+				r->refused++;
+				continue;
+			}
+			struct sockaddr_in6 to;
 			memset(&to, 0, sizeof to);
 			to.sin6_family = AF_INET6;
 			to.sin6_addr = r->e[k].addr;
 			to.sin6_scope_id = r->e[k].scope;
 			to.sin6_port = htons(r->e[k].port);
 			r->out++;
-		} else {
-			r->refused++;
+			tx_add(b, &count, i, &to, sizeof to, 0);
 		}
 		pthread_mutex_unlock(&r->mu);
-		if (k >= 0)
-			while (sendto(r->pub, r->buf, (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&to,
-			              sizeof to) < 0 && errno == EINTR)
-				;
+		tx_send(b, r->pub, count);
+		if (n < R6_SLOTS)
+			return;
 	}
 }
 
@@ -336,6 +384,7 @@ static void r6_close(struct enetgo_r6 *r)
 	free(r->e);
 	free(r->free);
 	free(r->slots);
+	free(r->batch);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 }
@@ -455,7 +504,8 @@ int enetgo_r6_enable(enetgo_host *h, int dual, int client, const uint8_t ip6[16]
 	r->e = calloc(cap, sizeof *r->e);
 	r->free = malloc(cap * sizeof *r->free);
 	r->slots = malloc(slots * sizeof *r->slots);
-	if (r->e == NULL || r->free == NULL || r->slots == NULL) {
+	r->batch = malloc(sizeof *r->batch);
+	if (r->e == NULL || r->free == NULL || r->slots == NULL || r->batch == NULL) {
 		r6_close(r);
 		return 3;
 	}
