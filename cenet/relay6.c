@@ -303,8 +303,11 @@ static void pump_in(struct enetgo_r6 *r)
 			r->in++;
 			tx_add(b, &count, i, &r->inner, sizeof r->inner, standin(k));
 		}
-		pthread_mutex_unlock(&r->mu);
+		/* Sent under the lock: a sweep from a connect must not free an
+		 * entry between its interning here and its datagram reaching
+		 * ENet's socket (where quiet() sees it). */
 		tx_send(b, r->rel, count);
+		pthread_mutex_unlock(&r->mu);
 		if (n < R6_SLOTS)
 			return;
 	}
