@@ -25,12 +25,15 @@ deps-test:
 ## test: gofmt check, go vet, then every test with the race detector,
 ## including the interop tests against real Godot 3.2.3 (bookworm's
 ## godot3-server) and Godot 3.6.2 / 4.6.3 (Debian sid's, in a sid root that
-## scripts/godot-runtimes.sh makes once in /var/cache/enetgo).
+## scripts/godot-runtimes.sh makes once in /var/cache/enetgo). Then the IPv6
+## tests of the other packages again on the relayed path (ENETGO_IPV6_RELAY=1;
+## the root package runs its own relayed itself: TestRelayedIPv6).
 test: deps-test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	ENETGO_REQUIRE_GODOT=1 $(GO) test -race -count=1 -timeout 15m ./...
+	ENETGO_IPV6_RELAY=1 $(GO) test -race -count=1 -timeout 5m -run 'IPv6|DualStack' ./metrics ./multiplayer ./cmd/enetcat
 
 ## demo: an echo server and three clients talking, with a statistics table.
 demo: deps

@@ -16,16 +16,43 @@ import (
 // hosts stay IPv4-only and IPv6 addresses fail with ErrIPv6Unsupported.
 
 // IPv6Supported reports whether hosts created now can be dual-stack, and
-// why not, in a line fit for a log.
+// which path they take (or why none), in a line fit for a log. Where
+// libenet's socket calls reach the binding, a dual-stack host's one
+// socket is shared by IPv4 and IPv6 and the binding translates at the
+// socket ("direct"). Elsewhere on Linux (Ubuntu's libenet, a static one,
+// the enetgo_portable build), or with ENETGO_IPV6_RELAY=1, IPv4 still goes
+// straight to ENet's socket and IPv6 goes through a relay thread of the
+// host ("relayed"; DESIGN.md "IPv6").
 func IPv6Supported() (bool, string) {
 	if err := initOnce(); err != nil {
 		return false, "no: " + err.Error()
 	}
-	if interposed() {
-		return true, "yes: libenet's socket calls reach the binding, which translates IPv6 addresses"
+	switch ipv6Path() {
+	case pathDirect:
+		return true, "yes, direct: libenet's socket calls reach the binding, which translates IPv6 addresses"
+	case pathRelayed:
+		if interposed() {
+			return true, "yes, relayed: " + relayEnv + "=1 in the environment asks for the relay thread"
+		}
+		_, why := BatchedIO()
+		return true, "yes, relayed: libenet's socket calls do not reach the binding (batched I/O " + why + "), so IPv6 goes through a relay thread of each host"
 	}
 	_, why := BatchedIO()
-	return false, "no: libenet's socket calls do not reach the binding, so IPv6 addresses cannot be translated for its IPv4-only ENetAddress (batched I/O " + why + ")"
+	return false, "no: libenet's socket calls do not reach the binding, so IPv6 addresses cannot be translated for its IPv4-only ENetAddress, and this platform has no relay (batched I/O " + why + ")"
+}
+
+// socketLayer reports whether libenet's socket calls reach the binding
+// (cenet/batchio.c), and why not, whatever ENETGO_IPV6_RELAY says: what
+// DTLS needs. Before the relay, IPv6Supported answered this too.
+func socketLayer() (bool, string) {
+	if err := initOnce(); err != nil {
+		return false, "no: " + err.Error()
+	}
+	if interposed() {
+		return true, "yes: libenet's socket calls reach the binding"
+	}
+	_, why := BatchedIO()
+	return false, "no: libenet's socket calls do not reach the binding (batched I/O " + why + ")"
 }
 
 // errNoIPv6 is ErrIPv6Unsupported for op with the reason.
@@ -71,6 +98,9 @@ func bindFamily(op, address string) (ip netip.Addr, dual bool, err error) {
 // newHostDual creates a host with a dual-stack socket, bound to addr when
 // bind is set.
 func newHostDual(op string, bind bool, addr netip.AddrPort, cfg HostConfig) (*Host, error) {
+	if ipv6Path() == pathRelayed {
+		return newHostRelayed(op, addr, cfg) // relay6.go
+	}
 	h, err := newHost(op, false, netip.AddrPort{}, cfg)
 	if err != nil {
 		return nil, err
@@ -102,8 +132,15 @@ func newClientHost(cfg HostConfig) (*Host, error) {
 	if err := initOnce(); err != nil {
 		return nil, err
 	}
-	if !interposed() {
+	switch ipv6Path() {
+	case pathNone:
 		return newHost(op, false, netip.AddrPort{}, cfg)
+	case pathRelayed:
+		h, err := newHost(op, false, netip.AddrPort{}, cfg)
+		if err == nil {
+			h.dual, h.relayed = true, true // the relay starts at the first IPv6 target
+		}
+		return h, err
 	}
 	h, err := newHostDual(op, false, netip.AddrPort{}, cfg)
 	if err != nil && errors.Is(err, ErrIPv6Unsupported) {
@@ -126,7 +163,7 @@ func (h *Host) remoteAddr(op, address string) (netip.Addr, error) {
 				return netip.Addr{}, opError(op, ErrIPv6Unsupported, "address %v: this host's socket is IPv4 only (bound to an IPv4 address or \"0.0.0.0\")", a)
 			}
 			return netip.Addr{}, errNoIPv6(op, "address "+a.String())
-		case h.dual && isSynthetic(a):
+		case h.dual && !h.relayed && isSynthetic(a):
 			return netip.Addr{}, opError(op, ErrInvalidParameter, "address %v is in 240.0.0.0/8, which a dual-stack host reserves", a)
 		}
 		return a, nil
@@ -141,10 +178,34 @@ func (h *Host) remoteAddr(op, address string) (netip.Addr, error) {
 		}
 		return netip.Addr{}, opError(op, ErrCantResolve, "%q has no IPv4 address", address)
 	}
-	if h.dual && isSynthetic(a) {
+	if h.dual && !h.relayed && isSynthetic(a) {
 		return netip.Addr{}, opError(op, ErrInvalidParameter, "%q resolves to %v, in 240.0.0.0/8, which a dual-stack host reserves", address, a)
 	}
 	return a, nil
+}
+
+// connect starts ENet's connection to ip:port: an IPv6 target through the
+// relay on a relayed host, else at the address enetAddr gives. It returns
+// the peer's slot (negative: no free slot). h.mu is held.
+func (h *Host) connect(op string, ip netip.Addr, port uint16, channels int, data uint32) (int, error) {
+	if h.relayed && ip.Is6() {
+		if err := h.startRelay(op); err != nil { // relay6.go
+			return -1, err
+		}
+		slot := relayConnect(h.c, netip.AddrPortFrom(ip, port), channels, data)
+		if slot == -2 {
+			return -1, opError(op, ErrFailed, "the host's IPv6 relay table is full (%d endpoints in use by peers)", hostRelayStats(h.c).used)
+		}
+		return slot, nil
+	}
+	if h.relayed && relayStandIn(h.c, netip.AddrPortFrom(ip, port)) {
+		return -1, opError(op, ErrInvalidParameter, "address %v is the host's own IPv6 relay", netip.AddrPortFrom(ip, port))
+	}
+	ip, err := h.enetAddr(op, ip)
+	if err != nil {
+		return -1, err
+	}
+	return hostConnect(h.c, netip.AddrPortFrom(ip, port), channels, data), nil
 }
 
 // enetAddr turns a remote address into what ENet is given: itself for

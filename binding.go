@@ -360,6 +360,11 @@ func peerAddress(h cHost, slot int) netip.AddrPort {
 	if h.a6 != nil && synthetic(p.address.host) {
 		return netip.AddrPortFrom(remote6(h, p.address.host), uint16(p.address.port)) // binding6.go
 	}
+	if h.relay != nil {
+		if a, ok := relayRemote(h, p.address.host, uint16(p.address.port)); ok { // binding_relay6.go
+			return a
+		}
+	}
 	return netip.AddrPortFrom(ipFromC(p.address.host), uint16(p.address.port))
 }
 

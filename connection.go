@@ -31,11 +31,11 @@ func (h *Host) ConnectToHost(address string, port, channels int, data uint32) (*
 		h.mu.Unlock()
 		return nil, h.gone(op)
 	}
-	if ip, err = h.enetAddr(op, ip); err != nil {
+	slot, err := h.connect(op, ip, uint16(port), channels, data) // addr6.go
+	if err != nil {
 		h.mu.Unlock()
 		return nil, err
 	}
-	slot := hostConnect(h.c, netip.AddrPortFrom(ip, uint16(port)), channels, data)
 	if slot < 0 {
 		n := len(h.peers) // read under the lock: Destroy clears h.peers
 		h.mu.Unlock()
@@ -240,6 +240,12 @@ func (h *Host) SocketSend(address string, port int, data []byte) error {
 	send := hostSocketSend
 	if ip.Is6() {
 		send = hostSocketSend6 // binding6.go
+		if h.relayed {
+			if err := h.startRelay(op); err != nil { // relay6.go
+				return err
+			}
+			send = hostRelaySend
+		}
 	}
 	if n := send(h.c, netip.AddrPortFrom(ip, uint16(port)), data); n < 0 {
 		return opError(op, ErrFailed, "sendmsg failed")

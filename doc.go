@@ -139,6 +139,12 @@
 // The package links the system's ENet (1.3.17 or newer) through pkg-config,
 // plus zlib and zstd for Godot's compressors: on Debian and Ubuntu,
 // apt-get install libenet-dev pkg-config libzstd-dev zlib1g-dev. cgo must be
-// enabled. Upstream ENet speaks IPv4 only; IPv6 addresses are rejected with
-// ErrIPv6Unsupported.
+// enabled. Upstream ENet speaks IPv4 only. Hosts reach IPv6 all the same
+// (dual-stack, as Godot 4's): where libenet's socket calls reach the
+// package, by translating addresses at the socket; elsewhere on Linux
+// (Ubuntu's libenet, a static one, the enetgo_portable tag), or with the
+// environment variable ENETGO_IPV6_RELAY=1, through a relay thread per
+// host that carries IPv6 while IPv4 stays on ENet's own socket.
+// IPv6Supported says which; where neither is possible IPv6 addresses are
+// rejected with ErrIPv6Unsupported.
 package enet

@@ -55,8 +55,15 @@ func (h *Host) DTLSClientSetup(hostname string, caPEM []byte, unsafe bool) error
 	return h.dtlsSetup(op, func() string { return hostDTLSClient(h.c, hostname, caPEM, unsafe) })
 }
 
+// DTLSSupported reports whether hosts can run DTLS here, or why not, in a
+// line fit for a log. DTLS works where libenet's socket calls reach the
+// binding (the system's shared libenet on Linux; see BatchedIO): not with
+// Ubuntu's libenet, a static one, or the enetgo_portable build, where
+// DTLSServerSetup and DTLSClientSetup fail with ErrUnavailable.
+func DTLSSupported() (bool, string) { return socketLayer() }
+
 func (h *Host) dtlsSetup(op string, setup func() string) error {
-	if ok, why := IPv6Supported(); !ok {
+	if ok, why := socketLayer(); !ok {
 		return opError(op, ErrUnavailable, "DTLS needs the binding's socket layer, which this process lacks (%s)", why)
 	}
 	h.mu.Lock()

@@ -17,7 +17,7 @@ import (
 
 func requireDTLS(t *testing.T) {
 	t.Helper()
-	if ok, why := IPv6Supported(); !ok {
+	if ok, why := DTLSSupported(); !ok {
 		h := newClient(t, HostConfig{})
 		require.ErrorIs(t, h.DTLSClientSetup("", nil, true), ErrUnavailable)
 		t.Skip("DTLS needs the binding's socket layer: " + why)
@@ -227,7 +227,10 @@ func BenchmarkRoundTrip(b *testing.B) {
 		dtls           bool
 	}{{"ipv4", "127.0.0.1", "127.0.0.1", false}, {"ipv6", "::", "::1", false}, {"dtls", "*", "127.0.0.1", true}} {
 		b.Run(c.name, func(b *testing.B) {
-			if ok, why := IPv6Supported(); !ok && c.name != "ipv4" {
+			if ok, why := IPv6Supported(); !ok && c.name == "ipv6" {
+				b.Skip(why)
+			}
+			if ok, why := DTLSSupported(); !ok && c.dtls {
 				b.Skip(why)
 			}
 			srv, err := CreateHostBound(c.bind, 0, HostConfig{})

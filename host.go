@@ -28,6 +28,7 @@ type Host struct {
 	resolved    bool       // batchPeers is filled in (else next reads peers)
 	compression CompressionMode
 	dual        bool // a dual-stack socket (addr6.go); set at creation
+	relayed     bool // dual through a relay thread (relay6.go); set at creation
 	dtls        bool // DTLS set up (dtls.go)
 	ref         *hostRef
 	pend        []pendingSend // packets Send queued for the next C call (sends.go)
@@ -242,6 +243,9 @@ func (h *Host) LocalAddr() netip.AddrPort {
 	defer h.mu.Unlock()
 	if h.c == nil {
 		return netip.AddrPort{}
+	}
+	if h.relayed {
+		return h.relayLocalAddr() // relay6.go
 	}
 	a, _ := hostLocalAddr(h.c)
 	return a

@@ -16,6 +16,7 @@
 #include "host.h"
 #include "guard.h"
 #include "addr6.h"
+#include "relay6.h"
 #include "dtls.h"
 
 static int64_t live_allocations;
@@ -202,6 +203,7 @@ void enetgo_host_destroy(enetgo_host *h)
 	enetgo_free_batch(h);
 	enetgo_guard_free(h->host, h->guard);
 	enetgo_a6_free(h); /* unregistered before its descriptor closes */
+	enetgo_r6_free(h); /* its thread stopped before ENet's socket closes */
 	enetgo_dtls_free(h);
 	enet_host_destroy(h->host);
 	enetgo_io_detach(h);
@@ -248,11 +250,15 @@ static int service(enetgo_host *h, int io);
 
 int enetgo_service(enetgo_host *h, int io)
 {
+	if (h->relay != NULL)
+		enetgo_r6_service_enter(h);
 	enetgo_io_begin(h);
 	enetgo_guard_enter(h->guard, h->host);
 	int n = service(h, io);
 	enetgo_guard_leave(h->guard, h->host);
 	enetgo_io_end(h);
+	if (h->relay != NULL)
+		enetgo_r6_service_leave(h);
 	return n;
 }
 

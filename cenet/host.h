@@ -59,6 +59,7 @@ typedef struct {
 	                              pipe's write end (portable path) */
 	struct enetgo_a6 *a6;      /* dual-stack address table (addr6.c), or NULL */
 	struct enetgo_dtls *dtls;  /* DTLS state (dtls.c), or NULL */
+	struct enetgo_r6 *relay;   /* IPv6 relay (relay6.c), or NULL */
 } enetgo_host;
 
 /* Batched datagram I/O (batchio.c). enetgo_io_attach gives h its batches

@@ -13,7 +13,7 @@ import (
 // TestDTLS runs a Godot 4 server over DTLS with a client over IPv6 and one
 // over IPv4, both verifying its certificate; a plain client cannot join.
 func TestDTLS(t *testing.T) {
-	if ok, why := enet.IPv6Supported(); !ok {
+	if ok, why := enet.DTLSSupported(); !ok {
 		t.Skip("DTLS needs the binding's socket layer: " + why)
 	}
 	cert, key := dtlstest.SelfSigned(t)

@@ -26,7 +26,7 @@ func certFiles(t *testing.T, dir string) (cert, key string) {
 // TestDTLS: a DTLS listener takes a verifying client and an unsafe one;
 // a client with the wrong CA and a plain client fail cleanly.
 func TestDTLS(t *testing.T) {
-	if ok, why := enet.IPv6Supported(); !ok {
+	if ok, why := enet.DTLSSupported(); !ok {
 		t.Skip("DTLS needs the binding's socket layer: " + why)
 	}
 	dir := t.TempDir()
