@@ -10,6 +10,11 @@ package enet
 #include "cenet/host.h"
 #include "cenet/compress.h"
 #include "cenet/guard.h"
+#include <sys/socket.h>
+#include <net/if.h>
+#include "cenet/addr6.h"
+#include "cenet/relay6.h"
+#include "cenet/dtls.h"
 
 // enetgo_peer_stat reads one statistic by switch, independently of the Go
 // field reads, so tests can compare the two.
@@ -40,6 +45,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"runtime"
+	"strconv"
 	"time"
 	"unsafe"
 
@@ -358,10 +364,10 @@ func peerSendState(h cHost, slot int) (channels int, st PeerState) {
 func peerAddress(h cHost, slot int) netip.AddrPort {
 	p := peerPtr(h, slot)
 	if h.a6 != nil && synthetic(p.address.host) {
-		return netip.AddrPortFrom(remote6(h, p.address.host), uint16(p.address.port)) // binding6.go
+		return netip.AddrPortFrom(remote6(h, p.address.host), uint16(p.address.port))
 	}
 	if h.relay != nil {
-		if a, ok := relayRemote(h, p.address.host, uint16(p.address.port)); ok { // binding_relay6.go
+		if a, ok := relayRemote(h, p.address.host, uint16(p.address.port)); ok {
 			return a
 		}
 	}
@@ -544,3 +550,302 @@ func hostGuardLimits(h cHost) guardLimits {
 
 // peerSession returns the session bits the peer's datagrams must carry.
 func peerSession(h cHost, slot int) uint8 { return uint8(peerPtr(h, slot).incomingSessionID) }
+
+// Dual-stack hosts (cenet/addr6.c, addr6.go). Callers hold the host's
+// lock unless a function says otherwise.
+
+// hostEnable6 gives a host created unbound a dual-stack socket, bound to
+// addr when bind is set. It returns 0, or 1 (socket), 2 (bind), 3
+// (memory), 4 (libenet's socket calls do not reach the binding), 5 (no
+// IPv6 in the kernel).
+func hostEnable6(h cHost, bind bool, addr netip.AddrPort, reusePort bool) int {
+	b := addr.Addr().As16()
+	return int(C.enetgo_a6_enable(h, cBool(bind), (*C.uint8_t)(&b[0]), C.uint16_t(addr.Port()), cBool(reusePort)))
+}
+
+// interposed reports whether libenet's socket calls reach the binding
+// (cenet/batchio.c), which dual-stack hosts need; ENet must be initialised.
+func interposed() bool { return C.enetgo_io_interposed() != 0 }
+
+// hostDual reports whether h has a dual-stack socket.
+func hostDual(h cHost) bool { return h.a6 != nil }
+
+// synthetic reports whether an ENet host value stands for an IPv6 address
+// of a dual-stack host.
+func synthetic(host C.enet_uint32) bool { return C.enetgo_a6_synthetic(host) != 0 }
+
+// isSynthetic is synthetic for a Go IPv4 address (one the user gave).
+func isSynthetic(a netip.Addr) bool { return a.Is4() && a.As4()[0] == C.ENETGO_A6_OCTET }
+
+// hostIntern6 returns the IPv4 stand-in ENet is given for an IPv6 address
+// of h's, allocating it; false when h's table is full.
+func hostIntern6(h cHost, a netip.Addr) (netip.Addr, bool) {
+	b := a.As16()
+	v := C.enetgo_a6_intern(h, (*C.uint8_t)(&b[0]), C.uint32_t(zoneScope(a.Zone())))
+	if v == 0 {
+		return netip.Addr{}, false
+	}
+	return ipFromC(v), true
+}
+
+// remote6 is the real address behind a synthetic host value of h's, or
+// the IPv4 value itself when it is none.
+func remote6(h cHost, host C.enet_uint32) netip.Addr {
+	var b [16]byte
+	var scope C.uint32_t
+	if C.enetgo_a6_lookup(h, host, (*C.uint8_t)(&b[0]), &scope) < 0 {
+		return ipFromC(host)
+	}
+	a := netip.AddrFrom16(b)
+	if scope != 0 {
+		a = a.WithZone(strconv.FormatUint(uint64(scope), 10))
+	}
+	return a
+}
+
+// zoneScope turns a zone (an interface name or index) into a scope id.
+func zoneScope(zone string) uint32 {
+	if zone == "" {
+		return 0
+	}
+	if n, err := strconv.ParseUint(zone, 10, 32); err == nil {
+		return uint32(n)
+	}
+	cs := C.CString(zone)
+	defer C.free(unsafe.Pointer(cs))
+	return uint32(C.if_nametoindex(cs))
+}
+
+// table6Stats are a dual-stack host's address-table counters.
+type table6Stats struct {
+	used, capacity int
+	dropped        uint64 // datagrams from new IPv6 addresses dropped: table full
+	sweeps         uint64
+}
+
+func hostTable6Stats(h cHost) table6Stats {
+	var used, capacity C.int
+	var dropped, sweeps C.uint64_t
+	C.enetgo_a6_stats(h, &used, &capacity, &dropped, &sweeps)
+	return table6Stats{int(used), int(capacity), uint64(dropped), uint64(sweeps)}
+}
+
+// hostSocketSend6 sends one raw datagram to an IPv6 address.
+func hostSocketSend6(h cHost, to netip.AddrPort, data []byte) int {
+	b := to.Addr().As16()
+	r := C.enetgo_a6_socket_send(h, (*C.uint8_t)(&b[0]), C.uint32_t(zoneScope(to.Addr().Zone())),
+		C.uint16_t(to.Port()), unsafe.Pointer(bytesPtr(data)), C.size_t(len(data)))
+	runtime.KeepAlive(data)
+	return int(r)
+}
+
+// hostLocalAddr reads the socket's bound address, IPv4 or IPv6.
+func hostLocalAddr(h cHost) (netip.AddrPort, bool) {
+	var fam C.int
+	var b [16]byte
+	var port C.uint16_t
+	if C.enetgo_a6_local(h, &fam, (*C.uint8_t)(&b[0]), &port) < 0 {
+		return netip.AddrPort{}, false
+	}
+	if fam == C.AF_INET6 {
+		return netip.AddrPortFrom(netip.AddrFrom16(b), uint16(port)), true
+	}
+	return netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[:4])), uint16(port)), true
+}
+
+// resolveName resolves name with the C library as Godot 4 does (any
+// family, first address; IPv4 only when any is false). It blocks: call it
+// without the host's lock.
+func resolveName(name string, any bool) (netip.Addr, bool) {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	var b [16]byte
+	var scope C.uint32_t
+	switch C.enetgo_resolve(cs, cBool(any), (*C.uint8_t)(&b[0]), &scope) {
+	case C.AF_INET:
+		return netip.AddrFrom4([4]byte(b[:4])), true
+	case C.AF_INET6:
+		a := netip.AddrFrom16(b).Unmap()
+		if scope != 0 && a.Is6() {
+			a = a.WithZone(strconv.FormatUint(uint64(scope), 10))
+		}
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
+// Relayed IPv6 hosts (cenet/relay6.c, relay6.go).
+
+// relayAvailable reports whether relayed hosts can be built here.
+func relayAvailable() bool { return C.enetgo_r6_available() != 0 }
+
+// relayForced reports whether ENETGO_IPV6_RELAY=1 asks for the relay even
+// where ENet's socket calls reach the binding.
+func relayForced() bool { return C.enetgo_r6_forced() != 0 }
+
+// hostEnableRelay gives h its relay: dual for "::" (ENet's socket serves
+// IPv4 on the same port), client for CreateHost (ENet's socket bound now
+// if it is not yet). It returns enetgo_r6_enable's code.
+func hostEnableRelay(h cHost, dual, client bool, addr netip.AddrPort, reusePort bool) int {
+	b := addr.Addr().As16()
+	return int(C.enetgo_r6_enable(h, cBool(dual), cBool(client), (*C.uint8_t)(&b[0]),
+		C.uint16_t(addr.Port()), cBool(reusePort)))
+}
+
+// hostRelayed reports whether h's relay runs.
+func hostRelayed(h cHost) bool { return h.relay != nil }
+
+// relayConnect starts a connection to an IPv6 endpoint through the relay:
+// the slot, -1 with no free slot, -2 with the relay's table full.
+func relayConnect(h cHost, to netip.AddrPort, channels int, data uint32) int {
+	b := to.Addr().As16()
+	return int(C.enetgo_r6_connect(h, (*C.uint8_t)(&b[0]), C.uint32_t(zoneScope(to.Addr().Zone())),
+		C.uint16_t(to.Port()), C.size_t(channels), C.uint32_t(data)))
+}
+
+// relayStandIn reports whether an IPv4 endpoint is one of h's stand-ins
+// (127.100.x.y at the relay's port): no remote can be there.
+func relayStandIn(h cHost, a netip.AddrPort) bool {
+	return a.Addr().Is4() && C.enetgo_r6_standin(h, ipToC(a.Addr()), C.uint16_t(a.Port())) != 0
+}
+
+// relayRemote is the endpoint behind a stand-in of h's, if it is one.
+func relayRemote(h cHost, host C.enet_uint32, port uint16) (netip.AddrPort, bool) {
+	var b [16]byte
+	var scope C.uint32_t
+	var rport C.uint16_t
+	if C.enetgo_r6_lookup(h, host, C.uint16_t(port), (*C.uint8_t)(&b[0]), &scope, &rport) < 0 {
+		return netip.AddrPort{}, false
+	}
+	a := netip.AddrFrom16(b).Unmap() // an IPv4 sender of a dual-stack public socket
+	if scope != 0 && a.Is6() {
+		a = a.WithZone(strconv.FormatUint(uint64(scope), 10))
+	}
+	return netip.AddrPortFrom(a, uint16(rport)), true
+}
+
+// relayIntern returns the stand-in ENet is given for an IPv6 endpoint,
+// allocating it; false when the table is full (a test instrument).
+func relayIntern(h cHost, to netip.AddrPort) (netip.AddrPort, bool) {
+	b := to.Addr().As16()
+	v := C.enetgo_r6_intern(h, (*C.uint8_t)(&b[0]), C.uint32_t(zoneScope(to.Addr().Zone())), C.uint16_t(to.Port()))
+	if v == 0 {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(ipFromC(v), uint16(hostRelayStats(h).port)), true
+}
+
+// relayStats are a relay's counters.
+type relayStats struct {
+	used, capacity int
+	dropped        uint64 // datagrams from new endpoints dropped: table full
+	sweeps         uint64
+	in, out        uint64 // datagrams relayed to ENet and from it
+	refused        uint64 // datagrams on the relay port not from ENet's socket
+	port           uint16 // the relay socket's port
+}
+
+func hostRelayStats(h cHost) relayStats {
+	var s C.enetgo_r6_stats_t
+	C.enetgo_r6_stats(h, &s)
+	return relayStats{int(s.used), int(s.cap), uint64(s.dropped), uint64(s.sweeps),
+		uint64(s.in), uint64(s.out), uint64(s.refused), uint16(s.port)}
+}
+
+// hostRelayLocal reads the public IPv6 socket's address.
+func hostRelayLocal(h cHost) (netip.AddrPort, bool) {
+	var b [16]byte
+	var port C.uint16_t
+	if C.enetgo_r6_local(h, (*C.uint8_t)(&b[0]), &port) < 0 {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(netip.AddrFrom16(b), uint16(port)), true
+}
+
+// hostRelaySend sends one raw datagram to an IPv6 endpoint from the
+// public socket.
+func hostRelaySend(h cHost, to netip.AddrPort, data []byte) int {
+	b := to.Addr().As16()
+	r := C.enetgo_r6_socket_send(h, (*C.uint8_t)(&b[0]), C.uint32_t(zoneScope(to.Addr().Zone())),
+		C.uint16_t(to.Port()), unsafe.Pointer(bytesPtr(data)), C.size_t(len(data)))
+	runtime.KeepAlive(data)
+	return int(r)
+}
+
+// DTLS hosts (cenet/dtls.c, dtls.go).
+
+// cBytes points C at b (nil when empty).
+func cBytes(b []byte) *C.char {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.char)(unsafe.Pointer(&b[0]))
+}
+
+// hostDTLSServer makes h a DTLS server; "" or the reason it could not.
+func hostDTLSServer(h cHost, cert, key []byte) string {
+	var err [256]C.char
+	r := C.enetgo_dtls_server_setup(h, cBytes(cert), C.size_t(len(cert)), cBytes(key), C.size_t(len(key)),
+		&err[0], C.size_t(len(err)))
+	runtime.KeepAlive(cert)
+	runtime.KeepAlive(key)
+	if r == 0 {
+		return ""
+	}
+	return C.GoString(&err[0])
+}
+
+// hostDTLSClient makes h a DTLS client; "" or the reason it could not.
+func hostDTLSClient(h cHost, hostname string, ca []byte, noVerify bool) string {
+	var err [256]C.char
+	cs := C.CString(hostname)
+	defer C.free(unsafe.Pointer(cs))
+	r := C.enetgo_dtls_client_setup(h, cs, cBytes(ca), C.size_t(len(ca)), cBool(noVerify), &err[0], C.size_t(len(err)))
+	runtime.KeepAlive(ca)
+	if r == 0 {
+		return ""
+	}
+	return C.GoString(&err[0])
+}
+
+func hostDTLSStats(h cHost) DTLSStats {
+	var s C.enetgo_dtls_stats
+	C.enetgo_dtls_read_stats(h, &s)
+	var b, c [256]C.char
+	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
+	C.enetgo_dtls_cipher(h, &c[0], C.size_t(len(c)))
+	return DTLSStats{Handshakes: uint64(s.handshakes), Failures: uint64(s.failures),
+		Dropped: uint64(s.dropped), Cookies: uint64(s.cookies), Sessions: int(s.sessions),
+		LastError: C.GoString(&b[0]), Cipher: C.GoString(&c[0])}
+}
+
+// hostDTLSOffered is the suites the last client that completed a
+// handshake with this server offered, colon-separated (tests).
+func hostDTLSOffered(h cHost) string {
+	var b [2048]C.char
+	C.enetgo_dtls_offered(h, &b[0], C.size_t(len(b)))
+	return C.GoString(&b[0])
+}
+
+// hostDTLSFailure is the client's failed handshake's reason, or "".
+func hostDTLSFailure(h cHost) string {
+	var s C.enetgo_dtls_stats
+	C.enetgo_dtls_read_stats(h, &s)
+	if s.failed == 0 {
+		return ""
+	}
+	var b [256]C.char
+	C.enetgo_dtls_last_error(h, &b[0], C.size_t(len(b)))
+	return C.GoString(&b[0])
+}
+
+// hostDTLSRestrictCiphers narrows the host's suites to list, in OpenSSL's
+// names, for sessions opened from now on (tests); false if none is left.
+func hostDTLSRestrictCiphers(h cHost, list string) bool {
+	cs := C.CString(list)
+	defer C.free(unsafe.Pointer(cs))
+	return C.enetgo_dtls_restrict_ciphers(h, cs) == 0
+}
+
+// dtlsLiveSessions counts DTLS sessions alive in the process (tests).
+func dtlsLiveSessions() int64 { return int64(C.enetgo_dtls_live()) }

@@ -239,7 +239,7 @@ func (h *Host) SocketSend(address string, port int, data []byte) error {
 	}
 	send := hostSocketSend
 	if ip.Is6() {
-		send = hostSocketSend6 // binding6.go
+		send = hostSocketSend6
 		if h.relayed {
 			if err := h.startRelay(op); err != nil { // relay6.go
 				return err
