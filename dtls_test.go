@@ -318,6 +318,16 @@ func TestDTLSClientStartsOver(t *testing.T) {
 		_, b := receive(t, srv, cli)
 		assert.Equal(t, "round "+strconv.Itoa(round), string(b))
 		require.NoError(t, cli.Destroy()) // gone without a word
+		// The server forgets the old ENet peer at once, as its timeout
+		// would later. While it lives it keeps sending to the same
+		// address and port, and ENet's connecting peer on the new client
+		// checks no session id before VERIFY_CONNECT: under load 1 run
+		// in 20 then did not connect within 5 s although both DTLS
+		// sessions were up (an ENet matter, not DTLS's). The DTLS session
+		// stays, and the new ClientHello must still replace it.
+		for _, p := range srv.Peers() {
+			require.NoError(t, p.Reset())
+		}
 	}
 	st := srv.DTLSStats()
 	assert.EqualValues(t, 2, st.Handshakes)
