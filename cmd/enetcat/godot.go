@@ -25,12 +25,15 @@ func (s *session) godotListen(ctx context.Context) error {
 		Channels:    o.channels,
 		Compression: o.compress,
 		DTLS:        dtls,
+
+		RefuseNewConnections: o.limits.cfg.RefuseNewConnections,
 	})
 	if err != nil {
 		return listenError(o, err)
 	}
 	defer srv.Close()
-	s.logf("listening on %s as a %v multiplayer server (id 1)", net.JoinHostPort(o.addr, strconv.Itoa(srv.Port())), o.dialect)
+	s.logf("listening on %s as a %v multiplayer server (id 1); %s",
+		net.JoinHostPort(o.addr, strconv.Itoa(srv.Port())), o.dialect, o.guardLine())
 
 	send := func(target int32, data []byte, mode multiplayer.TransferMode, channel int) error {
 		return godotSend(srv, o.dialect, target, data, mode, channel)

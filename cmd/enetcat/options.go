@@ -36,6 +36,8 @@ type options struct {
 	port     int
 	maxPeers int
 	echo     bool
+	// limits are the inbound checks' flags (limits.go).
+	limits limitOptions
 
 	// connect
 	host  string // host and port of HOST:PORT
@@ -161,6 +163,33 @@ Options (listen):
                    channel with the same reliability (in Godot modes, to the
                    Godot peer that sent it)
 
+Options (listen, the inbound checks against hostile peers; docs/hostile.md).
+SIZE is bytes, or with a KiB, MiB or GiB suffix (64KiB); a limit not given
+keeps the package's default; -1 means no limit where allowed. --stats adds
+the host's nonzero counters (HOST_DROPPED_*, HOST_PEERS_CUT, ...). The Godot
+modes take --refuse only.
+  --max-packet-size SIZE     largest packet sent or received, up to 1GiB
+                             (default 32MiB)
+  --max-waiting-data SIZE    most undelivered packet bytes per peer (32MiB)
+  --peers-per-address N      most peers of one IP address, 1..4095 (4095)
+  --address-share N          most peers of one address once the host is
+                             half full (default max-peers/16; -1 off)
+  --pending-per-address N    most handshakes of one address at once (4; -1)
+  --pending-limit N          most handshakes at once (max-peers/2, at least
+                             4; -1)
+  --peer-memory SIZE         most buffered bytes per peer before it is cut
+                             (max-packet-size + 1MiB; -1)
+  --peer-commands N          most commands waiting per peer before it is cut
+                             (65536; -1)
+  --host-memory SIZE         most buffered bytes of all peers (peer-memory +
+                             7MiB; -1)
+  --cut-ban D                how long a cut peer's address may not connect
+                             again, up to 1h; 0 for no ban (default 10s)
+  --refuse                   refuse every new connection
+  --unguarded                turn the inbound checks off (C ENet's own
+                             limits only, for comparison); excludes the
+                             limits ENet lacks
+
 Exit status: 0 on success, 1 on errors (busy port, unreachable host), 2 on a
 bad command line.
 `
@@ -203,6 +232,7 @@ func newFlagSet(name string, o *options, stderr io.Writer) (*flag.FlagSet, *stri
 		fs.IntVar(&o.port, "port", -1, "")
 		fs.IntVar(&o.maxPeers, "max-peers", enet.DefaultMaxPeers, "")
 		fs.BoolVar(&o.echo, "echo", false, "")
+		o.limits.addLimitFlags(fs)
 	}
 	return fs, flags, comp
 }
@@ -303,6 +333,9 @@ func (o *options) validate(name string, positional []string, flags, comp string)
 		}
 		if (o.dtlsCert == "") != (o.dtlsKey == "") {
 			return usagef("--dtls-cert and --dtls-key go together")
+		}
+		if err := o.limits.validate(o); err != nil {
+			return err
 		}
 		switch {
 		case o.addr == "" && o.ipv6:

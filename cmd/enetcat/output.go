@@ -39,6 +39,14 @@ type record struct {
 	// BatchedIO says, in a "stats" record, whether the datagrams moved in
 	// batches and why (enet.BatchedIO).
 	BatchedIO string `json:"batched_io,omitempty"`
+	// InboundChecks is "on" or "off" (--unguarded) in a raw ENet "stats"
+	// record.
+	InboundChecks string `json:"inbound_checks,omitempty"`
+	// HostCounters are the host's nonzero counters from
+	// HOST_SERVICE_ERRORS on (refused connections, the inbound checks'
+	// drops, cut peers), by enet.HostStatistic name, in a raw ENet "stats"
+	// record.
+	HostCounters map[string]uint64 `json:"host_counters,omitempty"`
 }
 
 func ptr[T any](v T) *T { return &v }

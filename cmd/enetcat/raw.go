@@ -28,15 +28,16 @@ func (s *session) setup(h *enet.Host) error {
 // is idle.
 func (s *session) listen(ctx context.Context) error {
 	o := s.o
-	h, err := enet.CreateHostBound(o.addr, o.port, enet.HostConfig{MaxPeers: o.maxPeers, MaxChannels: o.channels})
+	h, err := enet.CreateHostBound(o.addr, o.port, o.hostConfig())
 	if err != nil {
 		return listenError(o, err)
 	}
 	if err := s.setup(h); err != nil {
 		return err
 	}
-	defer h.Destroy()
-	s.logf("listening on %v", h.LocalAddr())
+	defer s.destroy(h)
+	s.stats.use(h)
+	s.logf("listening on %v; %s", h.LocalAddr(), o.guardLine())
 
 	buf := make([]byte, 0, 64<<10)
 	for {
@@ -61,6 +62,12 @@ func (s *session) listen(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// destroy keeps h's counters for the final summary and destroys h.
+func (s *session) destroy(h *enet.Host) {
+	s.stats.keep(h)
+	h.Destroy()
 }
 
 // step services h once and reports the event, or done (with the error to
@@ -161,7 +168,8 @@ func (s *session) connect(ctx context.Context) error {
 	if err := s.setup(h); err != nil {
 		return err
 	}
-	defer h.Destroy()
+	defer s.destroy(h)
+	s.stats.use(h)
 	host, err := o.connectHost(ctx)
 	if err != nil {
 		return err

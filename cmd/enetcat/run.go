@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		out.live = isTerminal(f)
 	}
 	s := &session{o: o, out: out, stderr: stderr, book: newPeerBook(), lines: readLines(stdin)}
-	s.stats = &statsReporter{on: o.stats, out: out, book: s.book}
+	s.stats = &statsReporter{on: o.stats, out: out, book: s.book, guarded: !o.limits.cfg.Unguarded}
 	s.lastTraffic = time.Now()
 	switch {
 	case o.dialect != 0 && o.listen:

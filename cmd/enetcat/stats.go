@@ -68,6 +68,40 @@ type statsReporter struct {
 	out  *output
 	book *peerBook
 	next time.Time
+	// guarded is false with --unguarded.
+	guarded bool
+	// host is the raw ENet host while it lives; counters are its counters
+	// as last read (keep), nil in the Godot modes, whose host is the
+	// multiplayer server's own.
+	host     *enet.Host
+	counters *enet.HostStats
+}
+
+// use makes the reporter read h's counters until keep(h).
+func (s *statsReporter) use(h *enet.Host) { s.host = h }
+
+// keep reads h's counters one last time, before h is destroyed.
+func (s *statsReporter) keep(h *enet.Host) {
+	st := h.Statistics()
+	s.counters = &st
+	s.host = nil
+}
+
+// refresh reads the host's counters if it lives.
+func (s *statsReporter) refresh() {
+	if s.host != nil {
+		st := s.host.Statistics()
+		s.counters = &st
+	}
+}
+
+// countersText is the host counters' line of the text summary, empty
+// without a raw ENet host.
+func (s *statsReporter) countersText() []byte {
+	if s.counters == nil {
+		return nil
+	}
+	return countersLine(s.guarded, *s.counters)
 }
 
 // tick redraws the live table if it is due.
@@ -76,7 +110,8 @@ func (s *statsReporter) tick() {
 		return
 	}
 	s.next = time.Now().Add(statsInterval)
-	s.out.showTable(formatTable(statsRows(s.book)))
+	s.refresh()
+	s.out.showTable(append(formatTable(statsRows(s.book)), s.countersText()...))
 }
 
 // final writes the summary: the last table on a terminal, the table or a
@@ -86,14 +121,24 @@ func (s *statsReporter) final() {
 		return
 	}
 	rows := statsRows(s.book)
+	s.refresh()
+	text := append(append(formatTable(rows), s.countersText()...), ioLine()...)
 	switch {
 	case s.out.live:
-		s.out.showTable(append(formatTable(rows), ioLine()...))
+		s.out.showTable(text)
 	case s.out.json:
 		_, reason := enet.BatchedIO()
-		s.out.record(record{Event: "stats", Stats: rows, BatchedIO: reason})
+		r := record{Event: "stats", Stats: rows, BatchedIO: reason}
+		if s.counters != nil {
+			r.InboundChecks = "on"
+			if !s.guarded {
+				r.InboundChecks = "off"
+			}
+			r.HostCounters = hostCounters(*s.counters)
+		}
+		s.out.record(r)
 	default:
-		s.out.write(append(formatTable(rows), ioLine()...))
+		s.out.write(text)
 	}
 }
 
