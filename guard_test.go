@@ -514,6 +514,22 @@ func TestGuardCommandLimit(t *testing.T) {
 	assert.Zero(t, r.srv.Statistic(HostDroppedPeerMemory))
 }
 
+// TestGuardHostMemoryCutsOversizedSender: a reliable packet larger than
+// the host's whole memory budget, from the only peer (so no other holder
+// can be cut to make room), cuts its sender at once instead of dropping
+// its fragments until its resends time out.
+func TestGuardHostMemoryCutsOversizedSender(t *testing.T) {
+	r := newGuardRig(t, HostConfig{MaxPeers: 8, MaxChannels: 2, HostMemoryLimit: 64 << 10})
+	c, err := dialHonest(t, r.addr, 2*time.Second)
+	require.NoError(t, err)
+	require.NoError(t, c.p.Send(0, make([]byte, 200<<10), FlagReliable))
+	pumpCond(t, 3*time.Second, func() bool { return r.disconnects.Load() == 1 })
+	assert.Equal(t, uint64(1), r.srv.Statistic(HostPeersCut))
+	assert.NotZero(t, r.srv.Statistic(HostDroppedHostMemory))
+	assert.Zero(t, r.received.Load())
+	assert.Zero(t, held(r.srv))
+}
+
 // TestGuardSilentCutWaitsForPeerTimeout has a connection buffer about
 // 100 KiB of out-of-order reliable commands (under its memory budget) and
 // then fall silent (as an honest peer does while its lost command waits for

@@ -347,6 +347,13 @@ static int charge(enetgo_guard *g, ENetHost *host, ENetPeer *peer, uint64_t cost
 				total -= top_held;
 			}
 			if (top == peer || total + cost > g->host_limit) {
+				/* A sender whose own holding with this datagram is more
+				 * than the whole host may hold can never be served: cut
+				 * it, as PeerMemoryLimit would, rather than let a
+				 * reliable sender resend into the drop until it times
+				 * out (seen with no other peer holding anything). */
+				if (top != peer && connected(peer) && gp->estimate + cost > g->host_limit)
+					cut(g, host, peer, 1);
 				g->drops[ENETGO_DROP_HOST_MEMORY]++;
 				return 1;
 			}
