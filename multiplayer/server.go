@@ -45,6 +45,12 @@ type ServerConfig struct {
 	AuthTimeout time.Duration
 	// DTLS, when set, makes the server speak DTLS (dtls.go).
 	DTLS *DTLSServerOptions
+	// Limits, when set, gives the host's inbound checks: the fields of
+	// enet.HostConfig from MaxPacketSize to Unguarded, and BusyPoll
+	// (docs/hostile.md; for example AddressShare -1 for many players
+	// behind one address). Its other fields are ignored: MaxClients,
+	// Channels, the bandwidths and RefuseNewConnections above set those.
+	Limits *enet.HostConfig
 }
 
 // serviceWait is how long the service goroutine waits in ENet before it
@@ -88,7 +94,12 @@ func NewServer(d Dialect, address string, port int, cfg ServerConfig) (*Server, 
 	if cfg.MaxClients < 0 || cfg.MaxClients > enet.MaxPeers {
 		return nil, opError(op, enet.ErrInvalidParameter, "max clients %d outside 1..%d", cfg.MaxClients, enet.MaxPeers)
 	}
-	hc := enet.HostConfig{MaxPeers: cfg.MaxClients, InBandwidth: cfg.InBandwidth, OutBandwidth: cfg.OutBandwidth}
+	var hc enet.HostConfig
+	if cfg.Limits != nil {
+		hc = *cfg.Limits
+	}
+	hc.MaxPeers, hc.InBandwidth, hc.OutBandwidth = cfg.MaxClients, cfg.InBandwidth, cfg.OutBandwidth
+	hc.ReusePort, hc.RefuseNewConnections = false, false // the latter is set below
 	s := &Server{relay: !cfg.NoRelay, closeTO: cfg.CloseTimeout}
 	enetChannels, transfer, err := d.impl().channels(op, cfg.Channels)
 	if err != nil {

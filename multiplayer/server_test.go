@@ -534,3 +534,22 @@ func TestLargeUnreliable(t *testing.T) {
 		})
 	}
 }
+
+// TestServerLimits: ServerConfig.Limits reaches the host's inbound checks:
+// with PeersPerAddress 1 a second client from the same address is refused
+// (its Dial times out), while MaxClients still comes from the server's
+// own field.
+func TestServerLimits(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			s := newServer(t, d, ServerConfig{MaxClients: 8,
+				Limits: &enet.HostConfig{MaxPeers: 1, PeersPerAddress: 1}})
+			dial(t, d, s.Port(), ClientConfig{})
+			c, err := Dial(d, "127.0.0.1", s.Port(), ClientConfig{ConnectTimeout: 500 * time.Millisecond})
+			if err == nil {
+				c.Close()
+			}
+			require.ErrorIs(t, err, enet.ErrConnectFailed, "second client from the same address")
+		})
+	}
+}

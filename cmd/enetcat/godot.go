@@ -27,6 +27,7 @@ func (s *session) godotListen(ctx context.Context) error {
 		DTLS:        dtls,
 
 		RefuseNewConnections: o.limits.cfg.RefuseNewConnections,
+		Limits:               &o.limits.cfg,
 	})
 	if err != nil {
 		return listenError(o, err)

@@ -178,12 +178,6 @@ func sizeName(n int64) string {
 
 // validate checks the limit flags against the mode.
 func (l *limitOptions) validate(o *options) error {
-	if o.dialect != 0 && len(l.set) > 0 {
-		return usagef("--%s: the Godot server modes take --refuse only (their host keeps the default limits)", l.set[0])
-	}
-	if o.dialect != 0 && l.cfg.Unguarded {
-		return usagef("--unguarded: the Godot server modes take --refuse only (their host keeps the inbound checks on)")
-	}
 	if l.cfg.Unguarded {
 		for _, name := range l.set {
 			if guardOnly[name] {

@@ -155,18 +155,19 @@ func TestPeerMemoryCutAndBan(t *testing.T) {
 	}
 }
 
-// TestHostMemoryDrops: --host-memory reaches the host: a packet whose
-// assembly would take the host past it is dropped and counted, while
-// small packets pass. (Unreliable fragments, so that nothing resends it.)
-func TestHostMemoryDrops(t *testing.T) {
+// TestHostMemoryCut: --host-memory reaches the host: a packet larger than
+// the host's whole budget is dropped and counted, and its sender cut (it
+// could never be served).
+func TestHostMemoryCut(t *testing.T) {
 	huge := strings.Repeat("z", 200<<10)
 	srv, port := listen(t, "--host-memory", "64KiB", "--stats")
-	cli := connect(t, srv, port, "--flags", "fragment")
+	cli := connect(t, srv, port)
 	cli.send(t, huge)
-	sendUntilSeen(t, cli, srv, "small-")
+	srv.stderr.wait(t, "disconnected")
 	out := stopServer(t, srv)
 	assert.NotContains(t, out, huge)
 	assert.GreaterOrEqual(t, counter(t, out, "HOST_DROPPED_HOST_MEMORY"), 1, out)
+	assert.Equal(t, 1, counter(t, out, "HOST_PEERS_CUT"), out)
 }
 
 // TestLimitFlagsConfig: every limit flag lands in the host's configuration,
@@ -201,10 +202,11 @@ func TestLimitFlagsConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, enet.HostConfig{MaxPeers: enet.DefaultMaxPeers}, o.hostConfig(), "no flag: the package's defaults")
 
-	// --godot3/--godot4 take --refuse.
-	o, err = parseArgs([]string{"listen", "--port", "0", "--godot4", "--refuse"}, &bytes.Buffer{})
+	// --godot3/--godot4 take the limits too (multiplayer.ServerConfig.Limits).
+	o, err = parseArgs([]string{"listen", "--port", "0", "--godot4", "--refuse", "--peer-memory", "1MiB"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.True(t, o.limits.cfg.RefuseNewConnections)
+	assert.Equal(t, 1<<20, o.limits.cfg.PeerMemoryLimit)
 }
 
 // TestGodotRefuse: --refuse reaches the Godot server's host too: the
@@ -249,8 +251,7 @@ func TestBadLimitFlags(t *testing.T) {
 		{[]string{"--cut-ban", "soon"}, "want a duration"},
 		{[]string{"--unguarded", "--peer-memory", "1MiB"}, "--peer-memory is a limit of the inbound checks, which --unguarded turns off"},
 		{[]string{"--cut-ban", "1s", "--unguarded"}, "--cut-ban is a limit of the inbound checks"},
-		{[]string{"--godot3", "--max-packet-size", "1MiB"}, "--max-packet-size: the Godot server modes take --refuse only"},
-		{[]string{"--godot4", "--unguarded"}, "--unguarded: the Godot server modes take --refuse only"},
+		{[]string{"--godot4", "--unguarded", "--cut-ban", "1s"}, "--cut-ban is a limit of the inbound checks"},
 	} {
 		var stdout, stderr bytes.Buffer
 		args := append([]string{"listen", "--port", "1"}, tc.args...)

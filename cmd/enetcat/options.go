@@ -166,8 +166,8 @@ Options (listen):
 Options (listen, the inbound checks against hostile peers; docs/hostile.md).
 SIZE is bytes, or with a KiB, MiB or GiB suffix (64KiB); a limit not given
 keeps the package's default; -1 means no limit where allowed. --stats adds
-the host's nonzero counters (HOST_DROPPED_*, HOST_PEERS_CUT, ...). The Godot
-modes take --refuse only.
+the host's nonzero counters (HOST_DROPPED_*, HOST_PEERS_CUT, ...) in the
+raw ENet mode. The Godot modes take the limits too.
   --max-packet-size SIZE     largest packet sent or received, up to 1GiB
                              (default 32MiB)
   --max-waiting-data SIZE    most undelivered packet bytes per peer (32MiB)
