@@ -17,7 +17,8 @@
 # CLIENT_WORKLOADS (unrel32: workloads of the client-cost section),
 # SHARD_CONNS (16), SHARD_WORK (0 100 300: -work levels of the sharded
 # server, rounds of hashing per packet), PEERS (4095), SKIP (space-separated: ratio pinned wait
-# client shard scale micro), BENCHTIME (1s), COUNT (6).
+# client shard scale micro), BENCHTIME (1s), COUNT (6), BUILD_ONLY (set: build
+# the binaries and stop; CI does that so the C drivers keep linking).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,11 +50,13 @@ skip() { [[ " $SKIP " == *" $1 "* ]]; }
 echo "== building into $OUT"
 cc ${CFLAGS:--O2} -Wall -DENETBENCH_POOL -o "$OUT/enetbench" bench/c/enetbench.c cenet/alloc.c \
 	$(pkg-config --cflags --libs libenet)
-cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c cenet/host.c cenet/batchio.c cenet/alloc.c \
-	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
-cc ${CFLAGS:--O2} -Wall -o "$OUT/batchclient" bench/c/batchclient.c cenet/host.c cenet/batchio.c cenet/alloc.c \
-	cenet/compress.c cenet/fastlz.c $(pkg-config --cflags --libs libenet libzstd zlib)
+# The C drivers of the binding's glue link all of it (cenet/*.c), with
+# what cenet's #cgo lines link.
+cglue=(cenet/*.c $(pkg-config --cflags --libs libenet libzstd zlib openssl) -lpthread)
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchloop" bench/c/batchloop.c "${cglue[@]}"
+cc ${CFLAGS:--O2} -Wall -o "$OUT/batchclient" bench/c/batchclient.c "${cglue[@]}"
 $GO build -o "$OUT/gobench" ./bench/cmd/gobench
+if [[ -n ${BUILD_ONLY:-} ]]; then echo "== built (BUILD_ONLY)"; exit 0; fi
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), $($GO version | cut -d' ' -f3), ENet $(pkg-config --modversion libenet)"
 
 # pair IMPL WORKLOAD [server args...]: one server + one client run; appends
