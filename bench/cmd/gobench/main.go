@@ -41,6 +41,7 @@ type options struct {
 	work                       int
 	duration, warmup, idle     float64
 	spin, busyPoll             time.Duration
+	unguarded                  bool
 	bufSize                    int
 	events                     int
 	wait                       string
@@ -65,6 +66,7 @@ func main() {
 	flag.StringVar(&o.wait, "wait", "go", "server: go (enet.Host) or c (experiment: own cgo calls, waiting inside enet_host_service)")
 	flag.DurationVar(&o.spin, "spin", 0, "server: poll without waiting for this long before each blocking wait (experiment)")
 	flag.DurationVar(&o.busyPoll, "busypoll", 0, "HostConfig.BusyPoll of the server and client hosts")
+	flag.BoolVar(&o.unguarded, "unguarded", false, "HostConfig.Unguarded of the server and client hosts (the inbound checks off)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -107,7 +109,9 @@ func cpuSeconds() float64 {
 func runServer(o options) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1, BusyPoll: o.busyPoll}
+	// The load comes from a few client processes on one address: no
+	// share of slots per address (docs/hostile.md).
+	cfg := enet.HostConfig{MaxPeers: o.peers, MaxChannels: 1, BusyPoll: o.busyPoll, AddressShare: -1, Unguarded: o.unguarded}
 	var echoed atomic.Uint64 // sharded server: handlers run on every shard's goroutine
 	var hosts []*enet.Host
 	workNS := calibrateWork(o.work)
@@ -314,7 +318,7 @@ func runClient(o options) error {
 
 // clientConn runs one connection of a client run until the phase is done.
 func clientConn(o options, w *workload, c *conn, phase *atomic.Int32, connected *sync.WaitGroup) error {
-	h, err := enet.CreateHost(enet.HostConfig{MaxPeers: 1, MaxChannels: 1, BusyPoll: o.busyPoll})
+	h, err := enet.CreateHost(enet.HostConfig{MaxPeers: 1, MaxChannels: 1, BusyPoll: o.busyPoll, Unguarded: o.unguarded})
 	if err != nil {
 		connected.Done()
 		return err
