@@ -288,6 +288,7 @@ func (e *Engine) StartTimeout(t testing.TB, timeout time.Duration, script string
 		}
 		p.mu.Lock()
 		p.waitErr = err
+		p.flushStderr()
 		p.mu.Unlock()
 		close(p.done)
 	}()

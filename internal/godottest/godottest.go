@@ -107,10 +107,11 @@ type Process struct {
 	cancel  context.CancelFunc
 	timeout time.Duration
 
-	mu     sync.Mutex
-	out    bytes.Buffer // combined stdout and stderr, in arrival order
-	lines  []string     // complete stdout lines
-	notify chan struct{}
+	mu      sync.Mutex
+	out     bytes.Buffer // combined stdout and stderr, whole lines in arrival order
+	errPart []byte       // the stderr line not yet complete
+	lines   []string     // complete stdout lines
+	notify  chan struct{}
 
 	stdoutDone chan struct{}
 	done       chan struct{}
@@ -119,11 +120,29 @@ type Process struct {
 
 type stderrWriter Process
 
+// Write adds stderr to the combined output a whole line at a time: a
+// partial line written raw would glue the next stdout line to it, and a
+// test parsing the output would miss that line (seen once: an ENC line of
+// the Variant table lost this way).
 func (w *stderrWriter) Write(b []byte) (int, error) {
 	p := (*Process)(w)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.out.Write(b)
+	p.errPart = append(p.errPart, b...)
+	if i := bytes.LastIndexByte(p.errPart, '\n'); i >= 0 {
+		p.out.Write(p.errPart[:i+1])
+		p.errPart = append(p.errPart[:0], p.errPart[i+1:]...)
+	}
+	return len(b), nil
+}
+
+// flushStderr adds a last stderr line without its newline. p.mu is held.
+func (p *Process) flushStderr() {
+	if len(p.errPart) > 0 {
+		p.out.Write(p.errPart)
+		p.out.WriteByte('\n')
+		p.errPart = nil
+	}
 }
 
 func (p *Process) readStdout(r interface{ Read([]byte) (int, error) }) {
