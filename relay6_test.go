@@ -185,6 +185,9 @@ func TestRelayTableBounded(t *testing.T) {
 // hosts gives back every descriptor, thread and ENet allocation.
 func TestRelayFlood(t *testing.T) {
 	requireRelay(t)
+	// Where every host is relayed (Ubuntu's libenet), an earlier test's
+	// host may still be going away: count from here.
+	threads := relayThreads()
 	fds, allocs := dirEntries("/proc/self/fd"), liveAllocations()
 	func() {
 		srv, err := CreateHostBound("::", 0, HostConfig{MaxPeers: 4})
@@ -241,7 +244,7 @@ func TestRelayFlood(t *testing.T) {
 		assert.Equal(t, capacity, st.capacity)
 		assert.GreaterOrEqual(t, st.sweeps+st.dropped, uint64(1), "the table filled")
 		assert.GreaterOrEqual(t, st.refused, uint64(endpoints/50), "junk at the relay port is refused")
-		assert.Equal(t, 2, relayThreads(), "one relay thread per host with IPv6 in use")
+		assert.GreaterOrEqual(t, relayThreads(), threads+2, "one relay thread per host with IPv6 in use")
 		for _, p := range srv.Peers() {
 			a := p.RemoteAddress()
 			assert.True(t, a == netip.IPv6Loopback(), "server peer at %v", a)
@@ -250,7 +253,8 @@ func TestRelayFlood(t *testing.T) {
 	if fds >= 0 {
 		assert.True(t, waitForCount("/proc/self/fd", fds), "descriptors: %d, were %d", dirEntries("/proc/self/fd"), fds)
 	}
-	assert.Zero(t, relayThreads(), "relay threads left")
+	assert.True(t, enettest.WaitFor(2*time.Second, func() bool { return relayThreads() <= threads }),
+		"relay threads left: %d, were %d", relayThreads(), threads)
 	assert.LessOrEqual(t, liveAllocations(), allocs, "ENet allocations freed")
 }
 
