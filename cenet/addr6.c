@@ -87,18 +87,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint32_t hash(const struct in6_addr *a, uint32_t scope)
-{
-	uint32_t w[4], x = scope * 0x9e3779b9u;
-	memcpy(w, a, sizeof w);
-	for (int i = 0; i < 4; i++) {
-		x ^= w[i];
-		x *= 0x85ebca6bu;
-		x ^= x >> 13;
-	}
-	return x;
-}
-
 static enet_uint32 synth(int idx)
 {
 	uint32_t v = (uint32_t)idx + 1;
@@ -120,7 +108,7 @@ static int index_of(const struct enetgo_a6 *t, enet_uint32 host)
 
 static int lookup(const struct enetgo_a6 *t, const struct in6_addr *a, uint32_t scope)
 {
-	for (uint32_t i = hash(a, scope) & t->mask;; i = (i + 1) & t->mask) {
+	for (uint32_t i = enetgo_a6_hash(a, scope) & t->mask;; i = (i + 1) & t->mask) {
 		int32_t k = t->slots[i];
 		if (k < 0)
 			return -1;
@@ -131,7 +119,7 @@ static int lookup(const struct enetgo_a6 *t, const struct in6_addr *a, uint32_t 
 
 static void insert(struct enetgo_a6 *t, int k)
 {
-	uint32_t i = hash(&t->e[k].addr, t->e[k].scope) & t->mask;
+	uint32_t i = enetgo_a6_hash(&t->e[k].addr, t->e[k].scope) & t->mask;
 	while (t->slots[i] >= 0)
 		i = (i + 1) & t->mask;
 	t->slots[i] = k;

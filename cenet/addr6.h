@@ -5,6 +5,7 @@
 #define ENETGO_ADDR6_H
 
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <enet/enet.h>
 #include "host.h"
@@ -21,6 +22,20 @@
 static inline int enetgo_a6_synthetic(enet_uint32 host)
 {
 	return ((const uint8_t *)&host)[0] == ENETGO_A6_OCTET;
+}
+
+/* enetgo_a6_hash mixes an IPv6 address with seed (its scope id, and for
+ * the relay's per-endpoint table the port too) into a hash-table index. */
+static inline uint32_t enetgo_a6_hash(const struct in6_addr *a, uint32_t seed)
+{
+	uint32_t w[4], x = seed * 0x9e3779b9u;
+	memcpy(w, a, sizeof w);
+	for (int i = 0; i < 4; i++) {
+		x ^= w[i];
+		x *= 0x85ebca6bu;
+		x ^= x >> 13;
+	}
+	return x;
 }
 
 /* enetgo_a6_enable gives h a dual-stack socket in place of ENet's IPv4 one

@@ -39,6 +39,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include "addr6.h"
 #include "relay6.h"
 
 int enetgo_r6_forced(void)
@@ -85,18 +86,6 @@ int enetgo_r6_available(void)
 	return 1;
 }
 
-static uint32_t hash(const struct in6_addr *a, uint32_t scope, uint16_t port)
-{
-	uint32_t w[4], x = (scope ^ (uint32_t)port << 16) * 0x9e3779b9u;
-	memcpy(w, a, sizeof w);
-	for (int i = 0; i < 4; i++) {
-		x ^= w[i];
-		x *= 0x85ebca6bu;
-		x ^= x >> 13;
-	}
-	return x;
-}
-
 static enet_uint32 standin(int k)
 {
 	uint32_t v = (uint32_t)k + 1;
@@ -118,7 +107,7 @@ static int index_of(const struct enetgo_r6 *r, enet_uint32 host)
 
 static int lookup(const struct enetgo_r6 *r, const struct in6_addr *a, uint32_t scope, uint16_t port)
 {
-	for (uint32_t i = hash(a, scope, port) & r->mask;; i = (i + 1) & r->mask) {
+	for (uint32_t i = enetgo_a6_hash(a, scope ^ (uint32_t)port << 16) & r->mask;; i = (i + 1) & r->mask) {
 		int32_t k = r->slots[i];
 		if (k < 0)
 			return -1;
@@ -131,7 +120,7 @@ static int lookup(const struct enetgo_r6 *r, const struct in6_addr *a, uint32_t 
 static void insert(struct enetgo_r6 *r, int k)
 {
 	const struct r6_entry *e = &r->e[k];
-	uint32_t i = hash(&e->addr, e->scope, e->port) & r->mask;
+	uint32_t i = enetgo_a6_hash(&e->addr, e->scope ^ (uint32_t)e->port << 16) & r->mask;
 	while (r->slots[i] >= 0)
 		i = (i + 1) & r->mask;
 	r->slots[i] = k;
